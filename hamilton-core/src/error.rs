@@ -1,0 +1,514 @@
+//! Errors: every wiring problem found at once ([`Problems`]), node failures, and output access.
+//!
+//! Each failure has a stable code (`H001`…) documented in `docs/errors.md`; messages name the
+//! node and function, the `file:line` of every function involved, and both types where types
+//! are concerned.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use crate::execute::args::BoxError;
+
+/// Where a node function is written: node name, function name, module and `file:line`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    /// The node name.
+    pub node: String,
+    /// The function name as written.
+    pub function: String,
+    /// The module path.
+    pub module: String,
+    /// The source file.
+    pub file: String,
+    /// The line of the function.
+    pub line: u32,
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "fn {} at {}:{}", self.function, self.file, self.line)
+    }
+}
+
+/// What produces a value: a function, a config entry, or an external input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Producer {
+    /// A node function.
+    Function(Site),
+    /// A config entry of that key.
+    Config(String),
+}
+
+impl fmt::Display for Producer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Producer::Function(site) => site.fmt(f),
+            Producer::Config(key) => write!(f, "config entry `{key}`"),
+        }
+    }
+}
+
+/// One consumer of a value: the function and how its parameter is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consumer {
+    /// The consuming function.
+    pub site: Site,
+    /// The parameter type as written (`&Vec<f64>`).
+    pub param_type: String,
+    /// The full name of the value type the parameter needs.
+    pub value_type: String,
+}
+
+/// Whether an input-like value came as an input or an override.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueRole {
+    /// Passed in `inputs`.
+    Input,
+    /// Passed in `overrides`.
+    Override,
+}
+
+impl fmt::Display for ValueRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValueRole::Input => "input",
+            ValueRole::Override => "override",
+        })
+    }
+}
+
+/// One wiring or request problem. Building a driver, `execute` and `validate_execution` collect
+/// every problem before reporting them together as [`Problems`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// H001: a module named by path holds no registered node.
+    UnknownModule {
+        /// The path asked for.
+        path: String,
+        /// The closest known module path.
+        suggestion: Option<String>,
+    },
+    /// H002: a module handle selects no `#[node]` function.
+    EmptyModule {
+        /// The module path.
+        path: String,
+        /// Where its `module!()` line is.
+        location: String,
+    },
+    /// H003: two functions define the same node.
+    DuplicateNode {
+        /// The node name.
+        name: String,
+        /// The first definition.
+        first: Site,
+        /// The second definition.
+        second: Site,
+    },
+    /// H004: two config variants of one node both apply with this config.
+    ConflictingVariants {
+        /// The node name.
+        name: String,
+        /// The first variant and its conditions.
+        first: (Site, String),
+        /// The second variant and its conditions.
+        second: (Site, String),
+    },
+    /// H005: a node has two `#[config_when_default]` variants.
+    DuplicateDefault {
+        /// The node name.
+        name: String,
+        /// The first default.
+        first: Site,
+        /// The second default.
+        second: Site,
+    },
+    /// H006: a producer's type differs from what a consumer's parameter needs.
+    TypeMismatch {
+        /// The value's name.
+        name: String,
+        /// What produces it.
+        producer: Producer,
+        /// The produced type as spelled and its full name.
+        produced: (String, String),
+        /// The consumer.
+        consumer: Consumer,
+    },
+    /// H007: consumers want one external input as different types.
+    InputTypeConflict {
+        /// The input name.
+        name: String,
+        /// Every consumer, grouped by the type it wants (at least two groups).
+        consumers: Vec<Consumer>,
+    },
+    /// H008: the nodes form a cycle (the path ends where it starts).
+    Cycle {
+        /// The nodes along the cycle, in data-flow order.
+        path: Vec<Site>,
+    },
+    /// H009: keys given both in config and in inputs.
+    ConfigInputOverlap {
+        /// The keys.
+        keys: Vec<String>,
+    },
+    /// H010: a required external input was not provided.
+    MissingInput {
+        /// The input name.
+        name: String,
+        /// The type it is needed as.
+        type_name: String,
+        /// Every function of the request that needs it (empty when it was requested directly).
+        consumers: Vec<Site>,
+    },
+    /// H011: a name that is no node of the graph.
+    UnknownNode {
+        /// The name.
+        name: String,
+        /// What the name was given as ("requested output", "node").
+        role: &'static str,
+        /// The closest node name.
+        suggestion: Option<String>,
+    },
+    /// H012: an input or override value of the wrong type.
+    WrongValueType {
+        /// The value name.
+        name: String,
+        /// Input or override.
+        role: ValueRole,
+        /// The type the graph needs.
+        expected: String,
+        /// The type passed.
+        got: String,
+        /// Who needs it (a function when the graph knows one).
+        needed_by: Option<Site>,
+    },
+    /// H017: an override names no node.
+    UnknownOverride {
+        /// The name.
+        name: String,
+        /// The closest node name.
+        suggestion: Option<String>,
+    },
+    /// H018: an input names a computed node (only overrides replace computed nodes).
+    InputNamesComputedNode {
+        /// The name.
+        name: String,
+        /// The function computing it.
+        site: Site,
+    },
+}
+
+impl Problem {
+    /// The stable code of this problem (see `docs/errors.md`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::UnknownModule { .. } => "H001",
+            Problem::EmptyModule { .. } => "H002",
+            Problem::DuplicateNode { .. } => "H003",
+            Problem::ConflictingVariants { .. } => "H004",
+            Problem::DuplicateDefault { .. } => "H005",
+            Problem::TypeMismatch { .. } => "H006",
+            Problem::InputTypeConflict { .. } => "H007",
+            Problem::Cycle { .. } => "H008",
+            Problem::ConfigInputOverlap { .. } => "H009",
+            Problem::MissingInput { .. } => "H010",
+            Problem::UnknownNode { .. } => "H011",
+            Problem::WrongValueType { .. } => "H012",
+            Problem::UnknownOverride { .. } => "H017",
+            Problem::InputNamesComputedNode { .. } => "H018",
+        }
+    }
+}
+
+fn did_you_mean(f: &mut fmt::Formatter<'_>, suggestion: &Option<String>) -> fmt::Result {
+    match suggestion {
+        Some(s) => write!(f, "\n  help: did you mean `{s}`?"),
+        None => Ok(()),
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error[{}]: ", self.code())?;
+        match self {
+            Problem::UnknownModule { path, suggestion } => {
+                write!(f, "module `{path}` holds no #[node] function")?;
+                did_you_mean(f, suggestion)
+            }
+            Problem::EmptyModule { path, location } => write!(
+                f,
+                "module `{path}` (module!() at {location}) holds no #[node] function\n  \
+                 help: add #[node] functions to it or its submodules, or drop it from with_modules"
+            ),
+            Problem::DuplicateNode { name, first, second } => write!(
+                f,
+                "node `{name}` is defined more than once\n  first:  {first} (module {})\n  \
+                 second: {second} (module {})\n  \
+                 help: rename one with #[node(name = \"...\")], or leave one module out",
+                first.module, second.module
+            ),
+            Problem::ConflictingVariants { name, first, second } => write!(
+                f,
+                "config variants of node `{name}` conflict: both apply with this config\n  \
+                 {} [{}]\n  {} [{}]\n  \
+                 help: make their config conditions exclusive",
+                first.0, first.1, second.0, second.1
+            ),
+            Problem::DuplicateDefault { name, first, second } => write!(
+                f,
+                "node `{name}` has two #[config_when_default] variants\n  {first}\n  {second}"
+            ),
+            Problem::TypeMismatch { name, producer, produced, consumer } => {
+                write!(
+                    f,
+                    "type mismatch on `{name}`: `{}` wants `{}` but `{name}` is `{}`\n  \
+                     producer: {producer} -> {} ({})\n  \
+                     consumer: {}, parameter `{name}: {}` (needs {})",
+                    consumer.site.function,
+                    consumer.param_type,
+                    produced.0,
+                    produced.0,
+                    produced.1,
+                    consumer.site,
+                    consumer.param_type,
+                    consumer.value_type
+                )
+            }
+            Problem::InputTypeConflict { name, consumers } => {
+                write!(f, "external input `{name}` is wanted as different types")?;
+                for c in consumers {
+                    write!(f, "\n  {}: `{name}: {}` (needs {})", c.site, c.param_type, c.value_type)?;
+                }
+                Ok(())
+            }
+            Problem::Cycle { path } => {
+                let names: Vec<&str> = path.iter().map(|s| s.node.as_str()).collect();
+                write!(f, "the graph has a cycle: {}", names.join(" -> "))?;
+                for site in &path[..path.len().saturating_sub(1)] {
+                    write!(f, "\n  `{}`: {site}", site.node)?;
+                }
+                Ok(())
+            }
+            Problem::ConfigInputOverlap { keys } => write!(
+                f,
+                "keys present in both config and inputs: {}; config and inputs must be disjoint",
+                quoted(keys)
+            ),
+            Problem::MissingInput { name, type_name, consumers } => {
+                write!(f, "required input `{name}` ({type_name}) was not provided")?;
+                if consumers.is_empty() {
+                    write!(f, "; it was requested as an output")
+                } else {
+                    write!(f, "; needed by:")?;
+                    for c in consumers {
+                        write!(f, "\n  `{}`: {c}", c.node)?;
+                    }
+                    Ok(())
+                }
+            }
+            Problem::UnknownNode { name, role, suggestion } => {
+                write!(f, "unknown {role} `{name}`: no node has this name")?;
+                did_you_mean(f, suggestion)
+            }
+            Problem::WrongValueType { name, role, expected, got, needed_by } => {
+                write!(f, "{role} `{name}` has type {got}, but the graph needs {expected}")?;
+                if let Some(site) = needed_by {
+                    write!(f, "\n  needed by `{}`: {site}", site.node)?;
+                }
+                Ok(())
+            }
+            Problem::UnknownOverride { name, suggestion } => {
+                write!(f, "override `{name}` names no node")?;
+                did_you_mean(f, suggestion)
+            }
+            Problem::InputNamesComputedNode { name, site } => write!(
+                f,
+                "input `{name}` names a computed node ({site}); \
+                 pass it as an override to replace the node"
+            ),
+        }
+    }
+}
+
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Every problem found by one build or request check, reported together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// The problems, in the order they were found.
+    pub fn iter(&self) -> std::slice::Iter<'_, Problem> {
+        self.0.iter()
+    }
+
+    /// The codes of all problems, in order (handy in tests).
+    pub fn codes(&self) -> Vec<&'static str> {
+        self.0.iter().map(Problem::code).collect()
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.len() {
+            1 => write!(f, "1 problem found:")?,
+            n => write!(f, "{n} problems found:")?,
+        }
+        for p in &self.0 {
+            write!(f, "\n\n{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a node stopped the run.
+#[derive(Debug)]
+pub enum Cause {
+    /// The function returned `Err`.
+    Returned(BoxError),
+    /// The function panicked, with this message.
+    Panicked(String),
+}
+
+/// A node that failed during a run, with its location and the cause.
+#[derive(Debug)]
+pub struct NodeFailure {
+    /// Where the failing node is.
+    pub site: Site,
+    /// What happened.
+    pub cause: Cause,
+}
+
+/// The error type of hamilton-core.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The graph or the request is wired wrongly: every problem found, together.
+    Invalid(Problems),
+    /// H013 (returned `Err`) or H014 (panicked): a node stopped the run.
+    NodeFailed(NodeFailure),
+    /// H015: an output was read as a type other than its own.
+    OutputType {
+        /// The output name.
+        name: String,
+        /// Its type.
+        stored: String,
+        /// The type asked for.
+        asked: String,
+    },
+    /// H016: an output was read that the request did not ask for.
+    OutputNotRequested {
+        /// The name read.
+        name: String,
+        /// What the request asked for.
+        requested: Vec<String>,
+    },
+}
+
+impl Error {
+    /// The stable codes this error carries (several for [`Error::Invalid`]).
+    pub fn codes(&self) -> Vec<&'static str> {
+        match self {
+            Error::Invalid(p) => p.codes(),
+            Error::NodeFailed(NodeFailure { cause: Cause::Returned(_), .. }) => vec!["H013"],
+            Error::NodeFailed(NodeFailure { cause: Cause::Panicked(_), .. }) => vec!["H014"],
+            Error::OutputType { .. } => vec!["H015"],
+            Error::OutputNotRequested { .. } => vec!["H016"],
+        }
+    }
+
+    /// The problems, when this is [`Error::Invalid`].
+    pub fn problems(&self) -> Option<&Problems> {
+        match self {
+            Error::Invalid(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid(problems) => problems.fmt(f),
+            Error::NodeFailed(NodeFailure { site, cause: Cause::Returned(e) }) => {
+                write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
+            }
+            Error::NodeFailed(NodeFailure { site, cause: Cause::Panicked(msg) }) => {
+                write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
+            }
+            Error::OutputType { name, stored, asked } => write!(
+                f,
+                "error[H015]: output `{name}` is a {stored}, but it was read as {asked}"
+            ),
+            Error::OutputNotRequested { name, requested } => write!(
+                f,
+                "error[H016]: output `{name}` was not requested; the request asked for {}",
+                quoted(requested)
+            ),
+        }
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::NodeFailed(NodeFailure { cause: Cause::Returned(e), .. }) => Some(&**e),
+            _ => None,
+        }
+    }
+}
+
+impl From<Problems> for Error {
+    fn from(p: Problems) -> Self {
+        Error::Invalid(p)
+    }
+}
+
+/// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
+pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c.to_string())
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_name_within_reach() {
+        let names = ["mean", "median", "centered"];
+        assert_eq!(suggest("maen", names.iter().copied()), Some("mean".into()));
+        assert_eq!(suggest("centred", names.iter().copied()), Some("centered".into()));
+        assert_eq!(suggest("zzzzzz", names.iter().copied()), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}

@@ -1,0 +1,185 @@
+//! Type-erased values and the argument access that generated node shims use.
+
+use std::any::{Any, TypeId};
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+
+/// A boxed error, as returned by fallible nodes.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// What a node shim returns: the node's value, or why it could not produce one.
+pub type CallResult = Result<Value, NodeError>;
+
+/// One value flowing through the graph: shared, immutable, of any `Send + Sync + 'static` type.
+#[derive(Clone)]
+pub struct Value(Arc<dyn Any + Send + Sync>);
+
+impl Value {
+    /// Wraps a value.
+    #[inline]
+    pub fn new<T: Send + Sync + 'static>(value: T) -> Self {
+        Value(Arc::new(value))
+    }
+
+    /// The [`TypeId`] of the wrapped value.
+    pub fn type_id_of_value(&self) -> TypeId {
+        (*self.0).type_id()
+    }
+
+    /// A reference to the wrapped value, if it is a `T`.
+    #[inline]
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref::<T>()
+    }
+
+    /// The wrapped value as a shared `Arc<T>`, if it is a `T`.
+    #[inline]
+    pub fn downcast_arc<T: Send + Sync + 'static>(self) -> Result<Arc<T>, Value> {
+        self.0.downcast::<T>().map_err(Value)
+    }
+
+    /// The wrapped value by value: moved out when this is the only reference, cloned otherwise.
+    #[inline]
+    pub fn into_inner<T: Clone + Send + Sync + 'static>(self) -> Result<T, Value> {
+        self.downcast_arc::<T>().map(|arc| Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone()))
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Value(..)")
+    }
+}
+
+/// Why a node did not produce a value.
+#[derive(Debug)]
+pub enum NodeError {
+    /// The function returned `Err`.
+    Failed(BoxError),
+    /// An argument was missing or of an unexpected type. The graph checks make this unreachable
+    /// for generated nodes; a hand-made [`NodeSpec`](crate::NodeSpec) may hit it.
+    Argument {
+        /// Position of the parameter.
+        index: usize,
+        /// What was wrong.
+        problem: &'static str,
+    },
+}
+
+impl fmt::Display for NodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeError::Failed(e) => fmt::Display::fmt(e, f),
+            NodeError::Argument { index, problem } => write!(f, "argument {index}: {problem}"),
+        }
+    }
+}
+
+/// Where one parameter of a planned node finds its value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ArgRef {
+    /// Slot index, or [`ArgRef::ABSENT`] for an optional value that nothing provides.
+    pub(crate) slot: u32,
+    /// Whether this call may move the value out of its slot (last consumer, not requested).
+    pub(crate) take: bool,
+}
+
+impl ArgRef {
+    pub(crate) const ABSENT: u32 = u32::MAX;
+}
+
+/// The arguments of one node call, read by position.
+///
+/// Generated shims first take the by-value and `Arc` parameters (which need `&mut self`), then
+/// borrow the `&T` ones.
+pub struct Args<'a> {
+    slots: &'a mut [Option<Value>],
+    refs: &'a [ArgRef],
+}
+
+const MISSING: &str = "no value was provided";
+const WRONG_TYPE: &str = "the value has an unexpected type";
+
+impl<'a> Args<'a> {
+    #[inline]
+    pub(crate) fn new(slots: &'a mut [Option<Value>], refs: &'a [ArgRef]) -> Self {
+        Args { slots, refs }
+    }
+
+    #[inline]
+    fn slot(&self, i: usize) -> Option<&Value> {
+        let r = self.refs.get(i)?;
+        if r.slot == ArgRef::ABSENT { None } else { self.slots[r.slot as usize].as_ref() }
+    }
+
+    #[inline]
+    fn value_for_owned(&mut self, i: usize) -> Option<Value> {
+        let r = *self.refs.get(i)?;
+        if r.slot == ArgRef::ABSENT {
+            return None;
+        }
+        let slot = &mut self.slots[r.slot as usize];
+        if r.take { slot.take() } else { slot.clone() }
+    }
+
+    /// Borrows parameter `i` as `&T`.
+    #[inline]
+    pub fn get<T: 'static>(&self, i: usize) -> Result<&T, NodeError> {
+        self.get_opt(i)?.ok_or(NodeError::Argument { index: i, problem: MISSING })
+    }
+
+    /// Borrows parameter `i` as `&T`, or `None` when nothing provides it.
+    #[inline]
+    pub fn get_opt<T: 'static>(&self, i: usize) -> Result<Option<&T>, NodeError> {
+        match self.slot(i) {
+            None => Ok(None),
+            Some(v) => v
+                .downcast_ref::<T>()
+                .map(Some)
+                .ok_or(NodeError::Argument { index: i, problem: WRONG_TYPE }),
+        }
+    }
+
+    /// Parameter `i` by value: moved when this call is its last consumer, cloned otherwise.
+    #[inline]
+    pub fn owned<T: Clone + Send + Sync + 'static>(&mut self, i: usize) -> Result<T, NodeError> {
+        self.owned_opt(i)?.ok_or(NodeError::Argument { index: i, problem: MISSING })
+    }
+
+    /// Parameter `i` by value, or `None` when nothing provides it.
+    #[inline]
+    pub fn owned_opt<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        i: usize,
+    ) -> Result<Option<T>, NodeError> {
+        match self.value_for_owned(i) {
+            None => Ok(None),
+            Some(v) => v
+                .into_inner::<T>()
+                .map(Some)
+                .map_err(|_| NodeError::Argument { index: i, problem: WRONG_TYPE }),
+        }
+    }
+
+    /// Parameter `i` as a shared `Arc<T>` (no copy).
+    #[inline]
+    pub fn arc<T: Send + Sync + 'static>(&mut self, i: usize) -> Result<Arc<T>, NodeError> {
+        self.arc_opt(i)?.ok_or(NodeError::Argument { index: i, problem: MISSING })
+    }
+
+    /// Parameter `i` as a shared `Arc<T>`, or `None` when nothing provides it.
+    #[inline]
+    pub fn arc_opt<T: Send + Sync + 'static>(
+        &mut self,
+        i: usize,
+    ) -> Result<Option<Arc<T>>, NodeError> {
+        match self.value_for_owned(i) {
+            None => Ok(None),
+            Some(v) => v
+                .downcast_arc::<T>()
+                .map(Some)
+                .map_err(|_| NodeError::Argument { index: i, problem: WRONG_TYPE }),
+        }
+    }
+}

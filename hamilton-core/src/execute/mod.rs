@@ -1,0 +1,5 @@
+//! Execution: the planner and the executors that share it (DESIGN §7).
+
+pub(crate) mod args;
+pub(crate) mod plan;
+pub(crate) mod sequential;

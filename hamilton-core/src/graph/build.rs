@@ -1,0 +1,248 @@
+//! Building and validating the graph from selected specs and config.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as MapEntry;
+
+use super::{Graph, GraphNode, NodeKind, SpecRef, cycle};
+use crate::error::{Consumer, Problem, Producer, Problems};
+use crate::registry::{ParamSpec, Str, TypeSpec};
+use crate::values::Config;
+
+/// Builds the graph of `specs` under `config`, or returns every problem found.
+///
+/// `specs` come in module-selection order; with `later_module_wins`, a node defined again in a
+/// later module replaces the earlier definition instead of being a duplicate.
+pub(crate) fn build(
+    specs: Vec<SpecRef>,
+    config: &Config,
+    later_module_wins: bool,
+) -> Result<Graph, Problems> {
+    let mut problems = Vec::new();
+    let functions = resolve_variants(specs, config, later_module_wins, &mut problems);
+
+    let mut nodes: Vec<GraphNode> = Vec::with_capacity(functions.len() + config.len() + 8);
+    let mut index: HashMap<Str, u32> = HashMap::with_capacity(nodes.capacity());
+    for spec in functions {
+        index.insert(spec.name.clone(), nodes.len() as u32);
+        nodes.push(GraphNode { name: spec.name.clone(), ty: spec.output, kind: NodeKind::Function(spec) });
+    }
+    for (key, entry) in &config.entries {
+        let name: Str = Cow::Owned(key.clone());
+        index.insert(name.clone(), nodes.len() as u32);
+        let ty = TypeSpec { id: entry.type_id, name: entry.type_name, spelled: "" };
+        nodes.push(GraphNode { name, ty, kind: NodeKind::Config(entry.clone()) });
+    }
+
+    let (deps, dep_start, conflicted) = link(&mut nodes, &mut index, &mut problems);
+    let (users, user_start) = invert(&deps, &dep_start, nodes.len());
+    let mut graph = Graph { nodes, index, deps, dep_start, users, user_start, topo: Vec::new() };
+    for external in conflicted {
+        problems.push(input_type_conflict(&graph, external));
+    }
+    match topological_order(&graph) {
+        Ok(topo) => graph.topo = topo,
+        Err(stuck) => problems.extend(cycle::find_cycles(&graph, &stuck)),
+    }
+    if problems.is_empty() { Ok(graph) } else { Err(Problems(problems)) }
+}
+
+/// Picks the functions that take part under `config`: conditions hold, variants don't collide,
+/// defaults fill in where no other variant applies. Config keys replace nodes of the same name.
+fn resolve_variants(
+    specs: Vec<SpecRef>,
+    config: &Config,
+    later_module_wins: bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<SpecRef> {
+    let text = |key: &str| config.text(key).map(str::to_string);
+    let mut chosen: Vec<SpecRef> = Vec::with_capacity(specs.len());
+    let mut by_name: HashMap<Str, usize> = HashMap::with_capacity(specs.len());
+    let mut defaults: Vec<SpecRef> = Vec::new();
+    let mut seen = std::collections::HashSet::with_capacity(specs.len());
+    for spec in specs {
+        if !seen.insert(spec.addr()) {
+            continue;
+        }
+        if spec.default_variant {
+            defaults.push(spec);
+            continue;
+        }
+        if config.contains(&spec.name) || !spec.conditions_hold(text) {
+            continue;
+        }
+        match by_name.entry(spec.name.clone()) {
+            MapEntry::Vacant(v) => {
+                v.insert(chosen.len());
+                chosen.push(spec);
+            }
+            MapEntry::Occupied(o) => {
+                let first = &chosen[*o.get()];
+                if later_module_wins && first.module != spec.module {
+                    chosen[*o.get()] = spec;
+                } else if first.conditions.is_empty() && spec.conditions.is_empty() {
+                    problems.push(Problem::DuplicateNode {
+                        name: spec.name.to_string(),
+                        first: first.site(),
+                        second: spec.site(),
+                    });
+                } else {
+                    problems.push(Problem::ConflictingVariants {
+                        name: spec.name.to_string(),
+                        first: (first.site(), describe_conditions(first)),
+                        second: (spec.site(), describe_conditions(&spec)),
+                    });
+                }
+            }
+        }
+    }
+    let mut default_of: HashMap<Str, SpecRef> = HashMap::new();
+    for spec in defaults {
+        if let Some(first) = default_of.get(&spec.name) {
+            problems.push(Problem::DuplicateDefault {
+                name: spec.name.to_string(),
+                first: first.site(),
+                second: spec.site(),
+            });
+            continue;
+        }
+        default_of.insert(spec.name.clone(), spec.clone());
+        if !by_name.contains_key(&spec.name) && !config.contains(&spec.name) {
+            chosen.push(spec);
+        }
+    }
+    chosen
+}
+
+fn describe_conditions(spec: &SpecRef) -> String {
+    if spec.conditions.is_empty() {
+        return "no config condition".to_string();
+    }
+    spec.conditions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Links every parameter to its producer, creating external nodes for unproduced names and
+/// checking types. Returns the dependency rows and the externals wanted as different types.
+fn link(
+    nodes: &mut Vec<GraphNode>,
+    index: &mut HashMap<Str, u32>,
+    problems: &mut Vec<Problem>,
+) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let functions = nodes.len();
+    let mut deps = Vec::with_capacity(functions * 2);
+    let mut dep_start = Vec::with_capacity(functions + 16);
+    let mut conflicted: Vec<u32> = Vec::new();
+    for i in 0..functions {
+        dep_start.push(deps.len() as u32);
+        let Some(spec) = nodes[i].spec().cloned() else { continue };
+        for param in spec.params.iter() {
+            let producer = match index.get(param.name.as_ref()) {
+                Some(&p) => {
+                    let node = &nodes[p as usize];
+                    match node.kind {
+                        NodeKind::External => {
+                            if node.ty.id != param.ty.id && !conflicted.contains(&p) {
+                                conflicted.push(p);
+                            }
+                        }
+                        _ if node.ty.id != param.ty.id => {
+                            problems.push(type_mismatch(node, &spec, param));
+                        }
+                        _ => {}
+                    }
+                    p
+                }
+                None => {
+                    let p = nodes.len() as u32;
+                    index.insert(param.name.clone(), p);
+                    nodes.push(GraphNode { name: param.name.clone(), ty: param.ty, kind: NodeKind::External });
+                    p
+                }
+            };
+            deps.push(producer);
+        }
+    }
+    // Config and external nodes have no dependencies.
+    dep_start.resize(nodes.len() + 1, deps.len() as u32);
+    (deps, dep_start, conflicted)
+}
+
+fn type_mismatch(producer: &GraphNode, consumer: &SpecRef, param: &ParamSpec) -> Problem {
+    let producer_kind = match &producer.kind {
+        NodeKind::Function(s) => Producer::Function(s.site()),
+        _ => Producer::Config(producer.name.to_string()),
+    };
+    Problem::TypeMismatch {
+        name: param.name.to_string(),
+        producer: producer_kind,
+        produced: (producer.ty.display_name().to_string(), (producer.ty.name)().to_string()),
+        consumer: consumer_of(consumer, param),
+    }
+}
+
+fn consumer_of(spec: &SpecRef, param: &ParamSpec) -> Consumer {
+    Consumer {
+        site: spec.site(),
+        param_type: if param.spelled.is_empty() { (param.ty.name)() } else { param.spelled }
+            .to_string(),
+        value_type: (param.ty.name)().to_string(),
+    }
+}
+
+fn input_type_conflict(graph: &Graph, external: u32) -> Problem {
+    let name = graph.node(external).name.as_ref();
+    let mut consumers: Vec<Consumer> = graph
+        .users_of(external)
+        .iter()
+        .filter_map(|&u| graph.node(u).spec())
+        .flat_map(|spec| spec.params.iter().filter(|p| p.name == name).map(move |p| consumer_of(spec, p)))
+        .collect();
+    consumers.sort_by(|a, b| a.value_type.cmp(&b.value_type).then(a.site.line.cmp(&b.site.line)));
+    consumers.dedup();
+    Problem::InputTypeConflict { name: name.to_string(), consumers }
+}
+
+/// The consumers of every node, as compressed rows (inverse of the dependency rows).
+fn invert(deps: &[u32], dep_start: &[u32], n: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut user_start = vec![0u32; n + 1];
+    for &d in deps {
+        user_start[d as usize + 1] += 1;
+    }
+    for i in 0..n {
+        user_start[i + 1] += user_start[i];
+    }
+    let mut fill = user_start.clone();
+    let mut users = vec![0u32; deps.len()];
+    for node in 0..n {
+        for &d in &deps[dep_start[node] as usize..dep_start[node + 1] as usize] {
+            users[fill[d as usize] as usize] = node as u32;
+            fill[d as usize] += 1;
+        }
+    }
+    (users, user_start)
+}
+
+/// Kahn's algorithm. On a cycle, returns the nodes that could not be ordered.
+fn topological_order(graph: &Graph) -> Result<Vec<u32>, Vec<u32>> {
+    let n = graph.nodes.len();
+    let mut pending: Vec<u32> =
+        (0..n).map(|i| graph.dep_start[i + 1] - graph.dep_start[i]).collect();
+    let mut order: Vec<u32> = (0..n as u32).filter(|&i| pending[i as usize] == 0).collect();
+    order.reserve(n - order.len());
+    let mut head = 0;
+    while head < order.len() {
+        let node = order[head];
+        head += 1;
+        for &u in graph.users_of(node) {
+            pending[u as usize] -= 1;
+            if pending[u as usize] == 0 {
+                order.push(u);
+            }
+        }
+    }
+    if order.len() == n {
+        Ok(order)
+    } else {
+        Err((0..n as u32).filter(|&i| pending[i as usize] > 0).collect())
+    }
+}

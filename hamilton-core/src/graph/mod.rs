@@ -1,0 +1,117 @@
+//! The validated graph: nodes in flat vectors, edges as index ranges, a topological order.
+//!
+//! [`build`](build::build) resolves config variants, links every parameter to its producer (a
+//! function, a config entry, or an external input), checks types and looks for cycles, reporting
+//! every problem at once. Lineage queries live in [`lineage`].
+
+pub(crate) mod build;
+mod cycle;
+pub(crate) mod lineage;
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::error::Site;
+use crate::registry::{NodeSpec, Str, TypeSpec};
+use crate::values::Entry;
+
+/// A node spec, borrowed from a `static` or owned (hand-made nodes).
+#[derive(Clone)]
+pub(crate) enum SpecRef {
+    Static(&'static NodeSpec),
+    Owned(Arc<NodeSpec>),
+}
+
+impl Deref for SpecRef {
+    type Target = NodeSpec;
+    fn deref(&self) -> &NodeSpec {
+        match self {
+            SpecRef::Static(s) => s,
+            SpecRef::Owned(s) => s,
+        }
+    }
+}
+
+impl SpecRef {
+    /// Identity of the spec (to drop a spec selected twice through overlapping modules).
+    pub(crate) fn addr(&self) -> usize {
+        let p: *const NodeSpec = &**self;
+        p as usize
+    }
+
+    pub(crate) fn site(&self) -> Site {
+        Site {
+            node: self.name.to_string(),
+            function: self.function.to_string(),
+            module: self.module.to_string(),
+            file: self.file.to_string(),
+            line: self.line,
+        }
+    }
+}
+
+/// What a graph node is.
+pub(crate) enum NodeKind {
+    /// A `#[node]` function (or a hand-made spec).
+    Function(SpecRef),
+    /// A config entry, known at build time.
+    Config(Entry),
+    /// A value that must come from inputs (or overrides) at run time.
+    External,
+}
+
+/// One node of the graph.
+pub(crate) struct GraphNode {
+    pub(crate) name: Str,
+    pub(crate) kind: NodeKind,
+    /// The type of the value this node holds.
+    pub(crate) ty: TypeSpec,
+}
+
+impl GraphNode {
+    pub(crate) fn spec(&self) -> Option<&SpecRef> {
+        match &self.kind {
+            NodeKind::Function(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The validated graph. Indices are `u32`; edges are stored in compressed rows.
+pub(crate) struct Graph {
+    pub(crate) nodes: Vec<GraphNode>,
+    pub(crate) index: HashMap<Str, u32>,
+    /// For node `i`, `deps[dep_start[i]..dep_start[i + 1]]` is the producer of each parameter.
+    pub(crate) deps: Vec<u32>,
+    pub(crate) dep_start: Vec<u32>,
+    /// For node `i`, `users[user_start[i]..user_start[i + 1]]` are the nodes that consume it.
+    pub(crate) users: Vec<u32>,
+    pub(crate) user_start: Vec<u32>,
+    /// A topological order of all nodes (producers before consumers).
+    pub(crate) topo: Vec<u32>,
+}
+
+impl Graph {
+    #[inline]
+    pub(crate) fn deps_of(&self, i: u32) -> &[u32] {
+        &self.deps[self.dep_start[i as usize] as usize..self.dep_start[i as usize + 1] as usize]
+    }
+
+    #[inline]
+    pub(crate) fn users_of(&self, i: u32) -> &[u32] {
+        &self.users[self.user_start[i as usize] as usize..self.user_start[i as usize + 1] as usize]
+    }
+
+    pub(crate) fn lookup(&self, name: &str) -> Option<u32> {
+        self.index.get(name).copied()
+    }
+
+    pub(crate) fn node(&self, i: u32) -> &GraphNode {
+        &self.nodes[i as usize]
+    }
+
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|n| n.name.as_ref())
+    }
+}

@@ -1,0 +1,171 @@
+//! # hamilton-core
+//!
+//! Hamilton's dataflow model in Rust. Every data step is a plain function: `#[node]` registers
+//! it, its name is the value it computes and its parameter names are the values it needs. A
+//! [`Driver`] collects the nodes of chosen modules, applies config, builds and validates the
+//! graph (every wiring mistake reported at once, with source locations and both types), and
+//! computes only what is asked for.
+//!
+//! ```
+//! use hamilton_core::prelude::*;
+//!
+//! /// The numbers to work on.
+//! #[node]
+//! fn raw(count: &usize) -> Vec<f64> {
+//!     (1..=*count).map(|i| i as f64).collect()
+//! }
+//!
+//! /// Their mean.
+//! #[node]
+//! fn mean(raw: &[f64]) -> f64 {
+//!     raw.iter().sum::<f64>() / raw.len() as f64
+//! }
+//!
+//! /// The numbers minus their mean.
+//! #[node]
+//! fn centered(raw: &[f64], mean: f64) -> Vec<f64> {
+//!     raw.iter().map(|x| x - mean).collect()
+//! }
+//!
+//! hamilton_core::module!();
+//!
+//! // Nodes stay ordinary functions.
+//! assert_eq!(mean(&[1.0, 3.0]), 2.0);
+//!
+//! let dr = Driver::builder().with_modules([MODULE]).build()?;
+//! let out = dr.execute(&["mean", "centered"], Inputs::new().with("count", 3_usize))?;
+//! assert_eq!(*out.get::<f64>("mean")?, 2.0);
+//! assert_eq!(out.get::<Vec<f64>>("centered")?, &vec![-1.0, 0.0, 1.0]);
+//! # Ok::<(), hamilton_core::Error>(())
+//! ```
+//!
+//! See the guide in `docs/` for concepts, writing nodes and the error codes.
+
+mod driver;
+mod error;
+mod execute;
+mod graph;
+mod outputs;
+mod registry;
+mod values;
+
+pub use driver::{Builder, Driver};
+pub use error::{Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole};
+pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
+pub use graph::lineage::{TagFilter, Variable, VariableKind};
+pub use outputs::Outputs;
+pub use registry::{
+    Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
+};
+pub use values::{Config, Inputs, Overrides};
+
+/// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
+pub use hamilton_macros::node;
+/// `#[config_when(key = "value")]`: the node variant applies when the config key has that value.
+pub use hamilton_macros::config_when;
+/// `#[config_when_default]`: the node variant applies when no other variant of its name does.
+pub use hamilton_macros::config_when_default;
+/// `#[config_when_in(key = ["a", "b"])]`: the variant applies when the config value is listed.
+pub use hamilton_macros::config_when_in;
+/// `#[config_when_not(key = "value")]`: the variant applies unless the config key has that value.
+pub use hamilton_macros::config_when_not;
+/// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
+pub use hamilton_macros::tag;
+
+/// Defines `pub const MODULE: ModuleRef` for the module it is written in.
+///
+/// Pass `MODULE` to [`Builder::with_modules`]: it selects the `#[node]` functions of this module
+/// and its submodules. A misspelled module does not compile, and naming the handle from another
+/// crate makes sure that crate, with its registrations, is linked.
+///
+/// ```
+/// mod pipeline {
+///     use hamilton_core::prelude::*;
+///     #[node]
+///     fn one() -> i32 { 1 }
+///     hamilton_core::module!();
+/// }
+/// let dr = hamilton_core::Driver::builder().with_modules([pipeline::MODULE]).build().unwrap();
+/// ```
+#[macro_export]
+macro_rules! module {
+    () => {
+        /// This module's node handle, for `Builder::with_modules` (it also selects submodules).
+        #[allow(dead_code)]
+        pub const MODULE: $crate::ModuleRef = $crate::ModuleRef::__new(
+            ::core::module_path!(),
+            ::core::file!(),
+            ::core::line!(),
+        );
+    };
+}
+
+/// What a pipeline module needs: the attributes, the driver and its value types.
+pub mod prelude {
+    pub use crate::{
+        Config, Driver, Error, Inputs, Outputs, Overrides, TagFilter, config_when,
+        config_when_default, config_when_in, config_when_not, node, tag,
+    };
+}
+
+/// Internal: the only surface generated code uses. Not a public API; it may change in any
+/// release (the macros crate is pinned to this crate's exact version).
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
+    pub use crate::registry::{
+        Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,
+    };
+    pub use inventory;
+    pub use std::borrow::Cow;
+
+    /// Wraps a node's return value.
+    #[inline]
+    pub fn ok<T: Send + Sync + 'static>(value: T) -> CallResult {
+        Ok(Value::new(value))
+    }
+
+    /// Wraps a fallible node's `Result`.
+    #[inline]
+    pub fn fallible<T: Send + Sync + 'static, E: Into<BoxError>>(r: Result<T, E>) -> CallResult {
+        match r {
+            Ok(v) => Ok(Value::new(v)),
+            Err(e) => Err(NodeError::Failed(e.into())),
+        }
+    }
+
+    /// Values that flow between nodes are shared across threads and outlive the call.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be a node value: values must be `Send + Sync + 'static`",
+        label = "not `Send + Sync + 'static`",
+        note = "wrap shared state in `Arc<Mutex<_>>` or produce an owned, thread-safe type"
+    )]
+    pub trait NodeValue: Send + Sync + 'static {}
+    impl<T: Send + Sync + 'static> NodeValue for T {}
+
+    /// Checks (at compile time, spanned on the user's type) that `T` can be a node value.
+    pub fn require_value<T: NodeValue + ?Sized>() {}
+
+    /// By-value parameters clone the stored value unless they are its last consumer.
+    #[diagnostic::on_unimplemented(
+        message = "by-value parameter of type `{Self}` must be `Clone`",
+        label = "not `Clone`",
+        note = "take it as `&{Self}` or `Arc<{Self}>` instead, or derive `Clone`"
+    )]
+    pub trait ByValue: Clone {}
+    impl<T: Clone> ByValue for T {}
+
+    /// Checks (at compile time, spanned on the user's type) that a by-value parameter is `Clone`.
+    pub fn require_clone<T: ByValue>() {}
+
+    /// The error type of a fallible node must convert into a boxed error.
+    #[diagnostic::on_unimplemented(
+        message = "the error type `{Self}` of a fallible node must convert into `Box<dyn Error + Send + Sync>`",
+        label = "not convertible into a boxed error"
+    )]
+    pub trait NodeErrorType: Into<BoxError> {}
+    impl<E: Into<BoxError>> NodeErrorType for E {}
+
+    /// Checks that a fallible node's error type converts into a boxed error.
+    pub fn require_error<E: NodeErrorType>() {}
+}

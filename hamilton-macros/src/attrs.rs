@@ -1,0 +1,287 @@
+//! Parsing `#[node(...)]` arguments and the metadata attributes below it.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Expr, Lit, Meta, MetaNameValue, Token};
+
+use crate::errors::Errors;
+
+/// The metadata attributes `#[node]` reads (by the last segment of their path).
+pub(crate) const METADATA: &[&str] =
+    &["config_when", "config_when_not", "config_when_in", "config_when_default", "tag"];
+
+/// `#[node(name = "...")]`.
+#[derive(Default)]
+pub(crate) struct NodeArgs {
+    pub(crate) name: Option<String>,
+}
+
+/// Which config test a condition applies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CondKind {
+    When,
+    WhenNot,
+    WhenIn,
+}
+
+/// One config condition.
+pub(crate) struct Cond {
+    pub(crate) key: String,
+    pub(crate) kind: CondKind,
+    pub(crate) values: Vec<String>,
+}
+
+/// Everything read from the attributes of a node function.
+#[derive(Default)]
+pub(crate) struct Metadata {
+    pub(crate) doc: String,
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) conditions: Vec<Cond>,
+    pub(crate) default_variant: bool,
+}
+
+fn pairs(tokens: TokenStream, errors: &mut Errors) -> Vec<MetaNameValue> {
+    match Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(tokens) {
+        Ok(p) => p.into_iter().collect(),
+        Err(e) => {
+            errors.push(e);
+            Vec::new()
+        }
+    }
+}
+
+/// The key of `key = value` as a plain identifier.
+fn key_of(pair: &MetaNameValue, errors: &mut Errors) -> Option<String> {
+    match pair.path.get_ident() {
+        Some(ident) => Some(ident.to_string()),
+        None => {
+            errors.spanned(&pair.path, "expected a plain name as the key");
+            None
+        }
+    }
+}
+
+/// Whether a node name is a dotted identifier (`a`, `ns.a`).
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+                && chars.all(|c| c == '_' || c.is_alphanumeric())
+        })
+}
+
+pub(crate) fn parse_node_args(args: TokenStream, errors: &mut Errors) -> NodeArgs {
+    let mut out = NodeArgs::default();
+    for pair in pairs(args, errors) {
+        let Some(key) = key_of(&pair, errors) else { continue };
+        if key != "name" {
+            errors.spanned(&pair.path, format!("unknown `#[node]` argument `{key}`; expected `name`"));
+            continue;
+        }
+        if out.name.is_some() {
+            errors.spanned(&pair.path, "`name` is given twice");
+            continue;
+        }
+        match &pair.value {
+            Expr::Lit(l) if matches!(&l.lit, Lit::Str(_)) => {
+                let Lit::Str(s) = &l.lit else { continue };
+                let name = s.value();
+                if valid_name(&name) {
+                    out.name = Some(name);
+                } else {
+                    errors.spanned(s, "a node name is an identifier (dots may separate namespaces)");
+                }
+            }
+            other => errors.spanned(other, "expected a string literal: `name = \"...\"`"),
+        }
+    }
+    out
+}
+
+/// The text a config literal is compared by: strings as they are, numbers and booleans as
+/// `to_string` prints them.
+fn literal_text(expr: &Expr, errors: &mut Errors) -> Option<String> {
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Some(s.value()),
+            Lit::Bool(b) => Some(b.value.to_string()),
+            Lit::Int(i) => Some(i.base10_digits().to_string()),
+            Lit::Float(f) => Some(f.base10_digits().to_string()),
+            Lit::Char(c) => Some(c.value().to_string()),
+            other => {
+                errors.spanned(other, "expected a string, number, boolean or char literal");
+                None
+            }
+        },
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+            literal_text(&u.expr, errors).map(|t| format!("-{t}"))
+        }
+        Expr::Group(g) => literal_text(&g.expr, errors),
+        other => {
+            errors.spanned(other, "expected a literal value");
+            None
+        }
+    }
+}
+
+fn attr_name(attr: &Attribute) -> Option<String> {
+    attr.path().segments.last().map(|s| s.ident.to_string())
+}
+
+/// The body of `#[attr(...)]` (empty for a bare `#[attr]`), or an error for `#[attr = ...]`.
+fn attr_tokens(attr: &Attribute, errors: &mut Errors) -> Option<TokenStream> {
+    match &attr.meta {
+        Meta::Path(_) => Some(TokenStream::new()),
+        Meta::List(list) => Some(list.tokens.clone()),
+        Meta::NameValue(nv) => {
+            errors.spanned(&nv.value, "expected parentheses: `#[attr(key = value)]`");
+            None
+        }
+    }
+}
+
+/// Removes the metadata attributes (and a repeated `#[node]`) from `attrs` and reads them and the
+/// doc comment.
+pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Metadata {
+    let mut meta = Metadata::default();
+    let mut doc_lines = Vec::new();
+    let mut default_attr: Option<Span> = None;
+    let mut first_condition: Option<Span> = None;
+    let mut kept = Vec::with_capacity(attrs.len());
+    for attr in attrs.drain(..) {
+        let name = attr_name(&attr).unwrap_or_default();
+        if attr.path().is_ident("doc") {
+            if let Meta::NameValue(MetaNameValue { value: Expr::Lit(l), .. }) = &attr.meta {
+                if let Lit::Str(s) = &l.lit {
+                    let line = s.value();
+                    doc_lines.push(line.strip_prefix(' ').unwrap_or(&line).to_string());
+                }
+            }
+            kept.push(attr);
+            continue;
+        }
+        if name == "node" {
+            errors.spanned(&attr, "`#[node]` is given twice");
+            continue;
+        }
+        if !METADATA.contains(&name.as_str()) {
+            kept.push(attr);
+            continue;
+        }
+        let Some(tokens) = attr_tokens(&attr, errors) else { continue };
+        match name.as_str() {
+            "tag" => read_tags(tokens, &mut meta, errors),
+            "config_when_default" => {
+                if !tokens.is_empty() {
+                    errors.spanned(&tokens, "`#[config_when_default]` takes no arguments");
+                }
+                if default_attr.is_some() {
+                    errors.spanned(&attr, "`#[config_when_default]` is given twice");
+                }
+                default_attr = Some(attr.pound_token.span);
+            }
+            other => {
+                let kind = match other {
+                    "config_when" => CondKind::When,
+                    "config_when_not" => CondKind::WhenNot,
+                    _ => CondKind::WhenIn,
+                };
+                first_condition.get_or_insert(attr.pound_token.span);
+                read_conditions(kind, tokens, &attr, &mut meta, errors);
+            }
+        }
+    }
+    *attrs = kept;
+    meta.doc = doc_lines.join("\n").trim().to_string();
+    if let Some(span) = default_attr {
+        meta.default_variant = true;
+        if first_condition.is_some() {
+            errors.at(
+                span,
+                "a `#[config_when_default]` variant has no conditions of its own: it applies when \
+                 no other variant of the node does; remove the other `config_when` attributes",
+            );
+        }
+    }
+    meta
+}
+
+fn read_tags(tokens: TokenStream, meta: &mut Metadata, errors: &mut Errors) {
+    let pairs = pairs(tokens.clone(), errors);
+    if pairs.is_empty() {
+        errors.spanned(&tokens, "expected tags: `#[tag(key = \"value\", ...)]`");
+    }
+    for pair in pairs {
+        let Some(key) = key_of(&pair, errors) else { continue };
+        if key == "hamilton" || key.starts_with("hamilton_") {
+            errors.spanned(&pair.path, "tag keys starting with `hamilton` are reserved");
+            continue;
+        }
+        if meta.tags.iter().any(|(k, _)| *k == key) {
+            errors.spanned(&pair.path, format!("tag `{key}` is given twice"));
+            continue;
+        }
+        match &pair.value {
+            Expr::Lit(l) if matches!(l.lit, Lit::Str(_)) => {
+                if let Lit::Str(s) = &l.lit {
+                    meta.tags.push((key, s.value()));
+                }
+            }
+            other => errors.spanned(other, "a tag value is a string literal"),
+        }
+    }
+}
+
+fn read_conditions(
+    kind: CondKind,
+    tokens: TokenStream,
+    attr: &Attribute,
+    meta: &mut Metadata,
+    errors: &mut Errors,
+) {
+    let pairs = pairs(tokens, errors);
+    if pairs.is_empty() {
+        errors.spanned(attr, "expected at least one condition: `key = value`");
+    }
+    for pair in pairs {
+        let Some(key) = key_of(&pair, errors) else { continue };
+        if meta.conditions.iter().any(|c| c.key == key && c.kind == kind) {
+            errors.spanned(&pair.path, format!("config key `{key}` is tested twice"));
+            continue;
+        }
+        let values = match (kind, &pair.value) {
+            (CondKind::WhenIn, Expr::Array(array)) => {
+                if array.elems.is_empty() {
+                    errors.spanned(array, "expected at least one value");
+                }
+                array.elems.iter().filter_map(|e| literal_text(e, errors)).collect()
+            }
+            (CondKind::WhenIn, other) => {
+                errors.spanned(other, "expected a list of values: `key = [\"a\", \"b\"]`");
+                continue;
+            }
+            (_, value) => match literal_text(value, errors) {
+                Some(v) => vec![v],
+                None => continue,
+            },
+        };
+        meta.conditions.push(Cond { key, kind, values });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_name;
+
+    #[test]
+    fn node_names_are_dotted_identifiers() {
+        assert!(valid_name("mean"));
+        assert!(valid_name("ns.mean_2"));
+        assert!(!valid_name(""));
+        assert!(!valid_name("two words"));
+        assert!(!valid_name("1st"));
+        assert!(!valid_name("a..b"));
+    }
+}

@@ -1,0 +1,298 @@
+//! Code generation for `#[node]`, and the errors of metadata attributes used on their own.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{Item, ItemFn};
+
+use crate::attrs::{self, CondKind, Metadata, NodeArgs};
+use crate::errors::Errors;
+use crate::signature::{self, Kind, Output, Param};
+use crate::version::code_version;
+
+/// `#[node]`: checks the function and emits it unchanged, plus its registration. On any error
+/// the function is still emitted (without the metadata attributes), so a mistake does not
+/// cascade into unrelated errors.
+pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item: Item = match syn::parse2(item.clone()) {
+        Ok(item) => item,
+        Err(e) => {
+            let error = e.to_compile_error();
+            return quote!(#item #error);
+        }
+    };
+    let mut func = match item {
+        Item::Fn(func) => func,
+        other => {
+            let error = syn::Error::new(
+                item_head_span(&other),
+                "`#[node]` applies to functions: the function's name is the value it computes",
+            )
+            .to_compile_error();
+            return quote!(#other #error);
+        }
+    };
+
+    let mut errors = Errors::default();
+    let node_args = attrs::parse_node_args(args, &mut errors);
+    let meta = attrs::take_metadata(&mut func.attrs, &mut errors);
+    signature::check_signature(&func.sig, &mut errors);
+    let params = signature::read_params(&mut func.sig, &mut errors);
+    let output = signature::read_output(&func.sig, &mut errors);
+    let name = node_name(&func, &node_args, &mut errors);
+
+    let fn_name = func.sig.ident.unraw().to_string();
+    if fn_name.contains("__") {
+        func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
+    }
+    match (errors.is_empty(), output, name) {
+        (true, Some(output), Some(name)) => {
+            let registration = registration(&func, &name, &meta, &params, &output);
+            quote!(#func #registration)
+        }
+        _ => {
+            let errors = errors.into_tokens();
+            quote!(#func #errors)
+        }
+    }
+}
+
+/// The span of an item's keyword and name (`struct Foo`), to point at without covering the body.
+fn item_head_span(item: &Item) -> Span {
+    let head = match item {
+        Item::Struct(s) => pair(&s.struct_token, &s.ident),
+        Item::Enum(e) => pair(&e.enum_token, &e.ident),
+        Item::Const(c) => pair(&c.const_token, &c.ident),
+        Item::Static(s) => pair(&s.static_token, &s.ident),
+        Item::Mod(m) => pair(&m.mod_token, &m.ident),
+        Item::Trait(t) => pair(&t.trait_token, &t.ident),
+        Item::Type(t) => pair(&t.type_token, &t.ident),
+        Item::Impl(i) => i.impl_token.to_token_stream(),
+        Item::Use(u) => u.use_token.to_token_stream(),
+        other => other.to_token_stream(),
+    };
+    let mut tokens = head.into_iter();
+    let first = tokens.next().map(|t| t.span()).unwrap_or_else(Span::call_site);
+    let last = tokens.last().map(|t| t.span());
+    last.and_then(|l| first.join(l)).unwrap_or(first)
+}
+
+fn pair(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
+    quote!(#a #b)
+}
+
+/// The node name: `#[node(name)]`, or the function name cut before its last `__`.
+fn node_name(func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Option<String> {
+    if let Some(name) = &args.name {
+        return Some(name.clone());
+    }
+    let fn_name = func.sig.ident.unraw().to_string();
+    match fn_name.rfind("__") {
+        Some(0) => {
+            errors.spanned(
+                &func.sig.ident,
+                "this name leaves no node name before `__`; rename it or use `#[node(name = \"...\")]`",
+            );
+            None
+        }
+        Some(cut) if !fn_name.ends_with("__") => Some(fn_name[..cut].to_string()),
+        _ => Some(fn_name),
+    }
+}
+
+fn str_lit(s: &str) -> TokenStream {
+    quote!(__h::Cow::Borrowed(#s))
+}
+
+fn registration(
+    func: &ItemFn,
+    name: &str,
+    meta: &Metadata,
+    params: &[Param],
+    output: &Output,
+) -> TokenStream {
+    let fn_ident = &func.sig.ident;
+    let fn_name = fn_ident.unraw().to_string();
+    let line = fn_ident.span().start().line as u32;
+    let line = if line == 0 { quote_spanned!(fn_ident.span()=> ::core::line!()) } else { quote!(#line) };
+    let version = {
+        let sig = &func.sig;
+        let block = &func.block;
+        code_version(quote!(#sig #block))
+    };
+
+    let shim = shim(fn_ident, params, output);
+    let checks = checks(params, output);
+
+    let param_specs = params.iter().map(|p| {
+        let pname = &p.name;
+        let vt = &p.value_ty;
+        let vt_spelled = signature::spell(vt);
+        let vt_spelled = vt_spelled.trim_start_matches("::std::string::").trim_start_matches("::std::vec::");
+        let spelled = signature::spell(&p.ty);
+        let kind = p.kind.variant();
+        let has_default = p.default.is_some();
+        quote! {
+            __h::ParamSpec {
+                name: __h::Cow::Borrowed(#pname),
+                ty: __h::TypeSpec::of::<#vt>(#vt_spelled),
+                spelled: #spelled,
+                kind: __h::ParamKind::#kind,
+                has_default: #has_default,
+            }
+        }
+    });
+    let n_params = params.len();
+    let tags = meta.tags.iter().map(|(k, v)| {
+        let (k, v) = (str_lit(k), str_lit(v));
+        quote!(__h::Tag { key: #k, value: #v })
+    });
+    let n_tags = meta.tags.len();
+    let conditions = meta.conditions.iter().map(|c| {
+        let key = str_lit(&c.key);
+        let kind = match c.kind {
+            CondKind::When => quote!(When),
+            CondKind::WhenNot => quote!(WhenNot),
+            CondKind::WhenIn => quote!(WhenIn),
+        };
+        let values = c.values.iter().map(|v| str_lit(v));
+        quote! {
+            __h::Condition {
+                key: #key,
+                kind: __h::ConditionKind::#kind,
+                values: __h::Cow::Borrowed(&[#(#values),*]),
+            }
+        }
+    });
+    let n_conditions = meta.conditions.len();
+    let out_ty = &output.ty;
+    let out_spelled = signature::spell(out_ty);
+    let fallible = output.fallible;
+    let default_variant = meta.default_variant;
+    let doc = &meta.doc;
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, non_snake_case, clippy::all)]
+        const _: () = {
+            use ::hamilton_core::__private as __h;
+
+            #shim
+            #checks
+
+            static __HAMILTON_PARAMS: [__h::ParamSpec; #n_params] = [#(#param_specs),*];
+            static __HAMILTON_TAGS: [__h::Tag; #n_tags] = [#(#tags),*];
+            static __HAMILTON_CONDITIONS: [__h::Condition; #n_conditions] = [#(#conditions),*];
+            static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                name: __h::Cow::Borrowed(#name),
+                function: __h::Cow::Borrowed(#fn_name),
+                module: __h::Cow::Borrowed(::core::module_path!()),
+                file: __h::Cow::Borrowed(::core::file!()),
+                line: #line,
+                doc: __h::Cow::Borrowed(#doc),
+                tags: __h::Cow::Borrowed(&__HAMILTON_TAGS),
+                conditions: __h::Cow::Borrowed(&__HAMILTON_CONDITIONS),
+                default_variant: #default_variant,
+                params: __h::Cow::Borrowed(&__HAMILTON_PARAMS),
+                output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
+                fallible: #fallible,
+                code_version: #version,
+                call: __h::Call::Fn(__hamilton_shim),
+            };
+            __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
+        };
+    }
+}
+
+/// The type-erased call: takes by-value and `Arc` arguments first (they need `&mut`), then
+/// borrows the rest, calls the function and wraps its value.
+fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream {
+    let mut owned = Vec::new();
+    let mut borrowed = Vec::new();
+    let mut names = Vec::new();
+    for (i, p) in params.iter().enumerate() {
+        let var = format_ident!("__p{}", i);
+        let slot = format_ident!("__d{}", i);
+        let ty = &p.ty;
+        let vt = &p.value_ty;
+        let default = p.default.as_ref();
+        names.push(var.clone());
+        match (p.kind, default) {
+            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = __args.owned::<#vt>(#i)?;)),
+            (Kind::Owned, Some(d)) => owned.push(quote! {
+                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+            }),
+            (Kind::Arc, None) => owned.push(quote!(let #var: #ty = __args.arc::<#vt>(#i)?;)),
+            (Kind::Arc, Some(d)) => owned.push(quote! {
+                let #var: #ty = match __args.arc_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+            }),
+            (Kind::OptionOwned, _) => owned.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;)),
+            (Kind::OptionArc, _) => owned.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
+            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = __args.get::<#vt>(#i)?;)),
+            (Kind::Ref, Some(d)) => borrowed.push(quote! {
+                let #slot;
+                let #var: #ty = match __args.get_opt::<#vt>(#i)? {
+                    Some(v) => v,
+                    None => { #slot = #d; &#slot }
+                };
+            }),
+            (Kind::OptionRef, _) => borrowed.push(quote! {
+                let #var: #ty = match __args.get_opt::<#vt>(#i)? { Some(v) => Some(v), None => None };
+            }),
+        }
+    }
+    let wrap = if output.fallible { quote!(__h::fallible) } else { quote!(__h::ok) };
+    let reborrow = if borrowed.is_empty() { quote!() } else { quote!(let __args: &__h::Args<'_> = &*__args;) };
+    quote! {
+        #[allow(unused_variables, unused_mut, clippy::all)]
+        fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult {
+            #(#owned)*
+            #reborrow
+            #(#borrowed)*
+            #wrap(#fn_ident(#(#names),*))
+        }
+    }
+}
+
+/// Compile-time checks spanned on the user's types: values are `Send + Sync + 'static`, by-value
+/// parameters are `Clone`, a fallible node's error converts into a boxed error.
+fn checks(params: &[Param], output: &Output) -> TokenStream {
+    let mut checks = Vec::new();
+    let out = &output.ty;
+    checks.push(quote_spanned!(out.span()=> __h::require_value::<#out>();));
+    if let Some(e) = &output.error_ty {
+        checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
+    }
+    for p in params {
+        let vt = &p.value_ty;
+        let span = if matches!(p.kind, Kind::Owned | Kind::Ref) { p.ty.span() } else { vt.span() };
+        checks.push(quote_spanned!(span=> __h::require_value::<#vt>();));
+        if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
+            checks.push(quote_spanned!(span=> __h::require_clone::<#vt>();));
+        }
+    }
+    quote! {
+        #[allow(dead_code, clippy::all)]
+        fn __hamilton_checks() {
+            #(#checks)*
+        }
+    }
+}
+
+/// A metadata attribute outside `#[node]`: an error at the attribute, and the item unchanged.
+pub(crate) fn orphan(name: &str, _args: TokenStream, item: TokenStream) -> TokenStream {
+    let has_node = syn::parse2::<Item>(item.clone()).ok().and_then(|item| match item {
+        Item::Fn(f) => Some(f.attrs.iter().any(|a| {
+            a.path().segments.last().is_some_and(|s| s.ident == "node")
+        })),
+        _ => None,
+    });
+    let message = if has_node == Some(true) {
+        format!("`#[{name}]` must come below `#[node]`: `#[node]` reads the attributes under it")
+    } else {
+        format!("`#[{name}]` needs `#[node]` above it: it describes a node function")
+    };
+    let error = syn::Error::new(Span::call_site(), message).to_compile_error();
+    quote!(#error #item)
+}

@@ -1,0 +1,53 @@
+//! Procedural macros of hamilton-core. Use them through `hamilton_core` (its prelude re-exports
+//! them); generated code only names `::hamilton_core::__private`.
+//!
+//! `#[node]` checks the function (every mistake reported at once, each spanned on the offending
+//! token), leaves it exactly as written, and emits beside it a `NodeSpec` static, a type-erased
+//! call shim and an `inventory` registration. The metadata attributes (`#[config_when]`, `#[tag]`
+//! …) are read and removed by `#[node]`; on their own they are a compile error.
+
+mod attrs;
+mod errors;
+mod expand;
+mod signature;
+mod version;
+
+use proc_macro::TokenStream;
+
+/// Registers a function as a node of the dataflow graph (see the `hamilton_core` docs).
+///
+/// Accepts `#[node]` or `#[node(name = "other_name")]`; metadata attributes go below it.
+#[proc_macro_attribute]
+pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::node(args.into(), item.into()).into()
+}
+
+/// `#[config_when(key = "value", ...)]`: read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn config_when(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("config_when", args.into(), item.into()).into()
+}
+
+/// `#[config_when_not(key = "value", ...)]`: read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn config_when_not(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("config_when_not", args.into(), item.into()).into()
+}
+
+/// `#[config_when_in(key = ["a", "b"], ...)]`: read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn config_when_in(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("config_when_in", args.into(), item.into()).into()
+}
+
+/// `#[config_when_default]`: read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn config_when_default(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("config_when_default", args.into(), item.into()).into()
+}
+
+/// `#[tag(key = "value", ...)]`: read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn tag(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("tag", args.into(), item.into()).into()
+}

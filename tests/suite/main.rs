@@ -1,0 +1,3 @@
+//! Integration tests of hamilton-core: one module per behaviour.
+
+mod smoke;
