@@ -94,10 +94,9 @@ impl Builder {
             specs.extend(registry::in_module(path).map(SpecRef::Static));
             if specs.len() == before {
                 problems.push(match selection {
-                    Selection::Module(m) => Problem::EmptyModule {
-                        path: m.path().to_string(),
-                        location: m.location(),
-                    },
+                    Selection::Module(m) => {
+                        Problem::EmptyModule { path: m.path().to_string(), location: m.location() }
+                    }
                     Selection::Path(p) => Problem::UnknownModule {
                         path: p.clone(),
                         suggestion: suggest(p, registry::known_modules()),
@@ -288,7 +287,10 @@ impl Driver {
     }
 
     /// The named nodes and everything they depend on, sorted by name.
-    pub fn what_is_upstream_of<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<Variable<'_>>, Error> {
+    pub fn what_is_upstream_of<S: AsRef<str>>(
+        &self,
+        names: &[S],
+    ) -> Result<Vec<Variable<'_>>, Error> {
         let roots = self.resolve(names)?;
         Ok(self.collect(&self.graph.reach(&roots, Direction::Upstream)))
     }
@@ -304,7 +306,11 @@ impl Driver {
 
     /// The nodes on any path from `from` to `to` (both included), sorted by name; empty when no
     /// path exists.
-    pub fn what_is_the_path_between(&self, from: &str, to: &str) -> Result<Vec<Variable<'_>>, Error> {
+    pub fn what_is_the_path_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Variable<'_>>, Error> {
         let roots = self.resolve(&[from, to])?;
         let down = self.graph.reach(&roots[..1], Direction::Downstream);
         let up = self.graph.reach(&roots[1..], Direction::Upstream);

@@ -277,14 +277,26 @@ impl fmt::Display for Problem {
             Problem::InputTypeConflict { name, consumers } => {
                 write!(f, "external input `{name}` is wanted as different types")?;
                 for c in consumers {
-                    write!(f, "\n  {}: `{name}: {}` (needs {})", c.site, c.param_type, c.value_type)?;
+                    write!(
+                        f,
+                        "\n  {}: `{name}: {}` (needs {})",
+                        c.site, c.param_type, c.value_type
+                    )?;
                 }
                 Ok(())
             }
             Problem::Cycle { path } => {
-                let names: Vec<&str> = path.iter().map(|s| s.node.as_str()).collect();
+                // A long cycle shows its first nodes and how many more there are.
+                const SHOWN: usize = 10;
+                let nodes = &path[..path.len().saturating_sub(1)];
+                let mut names: Vec<String> =
+                    nodes.iter().take(SHOWN).map(|s| s.node.clone()).collect();
+                if nodes.len() > SHOWN {
+                    names.push(format!("... ({} more)", nodes.len() - SHOWN));
+                }
+                names.extend(path.last().map(|s| s.node.clone()));
                 write!(f, "the graph has a cycle: {}", names.join(" -> "))?;
-                for site in &path[..path.len().saturating_sub(1)] {
+                for site in nodes.iter().take(SHOWN) {
                     write!(f, "\n  `{}`: {site}", site.node)?;
                 }
                 Ok(())
@@ -438,10 +450,9 @@ impl fmt::Display for Error {
             Error::NodeFailed(NodeFailure { site, cause: Cause::Panicked(msg) }) => {
                 write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
             }
-            Error::OutputType { name, stored, asked } => write!(
-                f,
-                "error[H015]: output `{name}` is a {stored}, but it was read as {asked}"
-            ),
+            Error::OutputType { name, stored, asked } => {
+                write!(f, "error[H015]: output `{name}` is a {stored}, but it was read as {asked}")
+            }
             Error::OutputNotRequested { name, requested } => write!(
                 f,
                 "error[H016]: output `{name}` was not requested; the request asked for {}",

@@ -50,7 +50,9 @@ mod registry;
 mod values;
 
 pub use driver::{Builder, Driver};
-pub use error::{Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole};
+pub use error::{
+    Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole,
+};
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
 pub use outputs::Outputs;
@@ -59,8 +61,6 @@ pub use registry::{
 };
 pub use values::{Config, Inputs, Overrides};
 
-/// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
-pub use hamilton_macros::node;
 /// `#[config_when(key = "value")]`: the node variant applies when the config key has that value.
 pub use hamilton_macros::config_when;
 /// `#[config_when_default]`: the node variant applies when no other variant of its name does.
@@ -69,6 +69,8 @@ pub use hamilton_macros::config_when_default;
 pub use hamilton_macros::config_when_in;
 /// `#[config_when_not(key = "value")]`: the variant applies unless the config key has that value.
 pub use hamilton_macros::config_when_not;
+/// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
+pub use hamilton_macros::node;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
 
@@ -92,11 +94,8 @@ macro_rules! module {
     () => {
         /// This module's node handle, for `Builder::with_modules` (it also selects submodules).
         #[allow(dead_code)]
-        pub const MODULE: $crate::ModuleRef = $crate::ModuleRef::__new(
-            ::core::module_path!(),
-            ::core::file!(),
-            ::core::line!(),
-        );
+        pub const MODULE: $crate::ModuleRef =
+            $crate::ModuleRef::__new(::core::module_path!(), ::core::file!(), ::core::line!());
     };
 }
 

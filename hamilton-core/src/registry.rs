@@ -300,7 +300,12 @@ pub(crate) fn registered() -> &'static [&'static NodeSpec] {
         let mut all: Vec<&'static NodeSpec> =
             inventory::iter::<Registration>.into_iter().map(|r| r.0).collect();
         all.sort_by(|a, b| {
-            (&a.module, &a.name, &a.function, a.line).cmp(&(&b.module, &b.name, &b.function, b.line))
+            (&a.module, &a.name, &a.function, a.line).cmp(&(
+                &b.module,
+                &b.name,
+                &b.function,
+                b.line,
+            ))
         });
         all
     })
@@ -315,7 +320,9 @@ pub(crate) fn in_module(module: &str) -> impl Iterator<Item = &'static NodeSpec>
     all[start..]
         .iter()
         .take_while(move |s| s.module.starts_with(module))
-        .filter(move |s| s.module.len() == module.len() || s.module[module.len()..].starts_with("::"))
+        .filter(move |s| {
+            s.module.len() == module.len() || s.module[module.len()..].starts_with("::")
+        })
         .copied()
 }
 

@@ -74,7 +74,13 @@ pub(crate) fn failure(graph: &Graph, node: u32, cause: Cause) -> Error {
 
 fn unreachable_site(graph: &Graph, node: u32) -> crate::error::Site {
     let name = graph.node(node).name.to_string();
-    crate::error::Site { function: name.clone(), node: name, module: String::new(), file: String::new(), line: 0 }
+    crate::error::Site {
+        function: name.clone(),
+        node: name,
+        module: String::new(),
+        file: String::new(),
+        line: 0,
+    }
 }
 
 /// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 
 use super::{Graph, GraphNode, NodeKind, SpecRef, cycle};
-use crate::error::{Consumer, Problem, Producer, Problems};
+use crate::error::{Consumer, Problem, Problems, Producer};
 use crate::registry::{ParamSpec, Str, TypeSpec};
 use crate::values::Config;
 
@@ -25,7 +25,11 @@ pub(crate) fn build(
     let mut index: HashMap<Str, u32> = HashMap::with_capacity(nodes.capacity());
     for spec in functions {
         index.insert(spec.name.clone(), nodes.len() as u32);
-        nodes.push(GraphNode { name: spec.name.clone(), ty: spec.output, kind: NodeKind::Function(spec) });
+        nodes.push(GraphNode {
+            name: spec.name.clone(),
+            ty: spec.output,
+            kind: NodeKind::Function(spec),
+        });
     }
     for (key, entry) in &config.entries {
         let name: Str = Cow::Owned(key.clone());
@@ -155,7 +159,11 @@ fn link(
                 None => {
                     let p = nodes.len() as u32;
                     index.insert(param.name.clone(), p);
-                    nodes.push(GraphNode { name: param.name.clone(), ty: param.ty, kind: NodeKind::External });
+                    nodes.push(GraphNode {
+                        name: param.name.clone(),
+                        ty: param.ty,
+                        kind: NodeKind::External,
+                    });
                     p
                 }
             };
@@ -195,7 +203,9 @@ fn input_type_conflict(graph: &Graph, external: u32) -> Problem {
         .users_of(external)
         .iter()
         .filter_map(|&u| graph.node(u).spec())
-        .flat_map(|spec| spec.params.iter().filter(|p| p.name == name).map(move |p| consumer_of(spec, p)))
+        .flat_map(|spec| {
+            spec.params.iter().filter(|p| p.name == name).map(move |p| consumer_of(spec, p))
+        })
         .collect();
     consumers.sort_by(|a, b| a.value_type.cmp(&b.value_type).then(a.site.line.cmp(&b.site.line)));
     consumers.dedup();

@@ -56,9 +56,6 @@ fn cycle_problem(graph: &Graph, walk: &[u32]) -> Problem {
     let first = (0..flow.len()).min_by_key(|&i| graph.node(flow[i]).name.as_ref()).unwrap_or(0);
     flow.rotate_left(first);
     flow.push(flow[0]);
-    let path = flow
-        .iter()
-        .filter_map(|&i| graph.node(i).spec().map(|s| s.site()))
-        .collect();
+    let path = flow.iter().filter_map(|&i| graph.node(i).spec().map(|s| s.site())).collect();
     Problem::Cycle { path }
 }

@@ -170,7 +170,8 @@ impl TagFilter {
         key: impl Into<String>,
         values: impl IntoIterator<Item = S>,
     ) -> Self {
-        self.clauses.push((key.into(), Clause::AnyOf(values.into_iter().map(Into::into).collect())));
+        self.clauses
+            .push((key.into(), Clause::AnyOf(values.into_iter().map(Into::into).collect())));
         self
     }
 
