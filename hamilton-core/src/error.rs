@@ -400,7 +400,7 @@ pub enum Error {
     /// The graph or the request is wired wrongly: every problem found, together.
     Invalid(Problems),
     /// H013 (returned `Err`) or H014 (panicked): a node stopped the run.
-    NodeFailed(NodeFailure),
+    NodeFailed(Box<NodeFailure>),
     /// H015: an output was read as a type other than its own.
     OutputType {
         /// The output name.
@@ -424,8 +424,10 @@ impl Error {
     pub fn codes(&self) -> Vec<&'static str> {
         match self {
             Error::Invalid(p) => p.codes(),
-            Error::NodeFailed(NodeFailure { cause: Cause::Returned(_), .. }) => vec!["H013"],
-            Error::NodeFailed(NodeFailure { cause: Cause::Panicked(_), .. }) => vec!["H014"],
+            Error::NodeFailed(failure) => match failure.cause {
+                Cause::Returned(_) => vec!["H013"],
+                Cause::Panicked(_) => vec!["H014"],
+            },
             Error::OutputType { .. } => vec!["H015"],
             Error::OutputNotRequested { .. } => vec!["H016"],
         }
@@ -444,11 +446,16 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid(problems) => problems.fmt(f),
-            Error::NodeFailed(NodeFailure { site, cause: Cause::Returned(e) }) => {
-                write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
-            }
-            Error::NodeFailed(NodeFailure { site, cause: Cause::Panicked(msg) }) => {
-                write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
+            Error::NodeFailed(failure) => {
+                let site = &failure.site;
+                match &failure.cause {
+                    Cause::Returned(e) => {
+                        write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
+                    }
+                    Cause::Panicked(msg) => {
+                        write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
+                    }
+                }
             }
             Error::OutputType { name, stored, asked } => {
                 write!(f, "error[H015]: output `{name}` is a {stored}, but it was read as {asked}")
@@ -465,7 +472,10 @@ impl fmt::Display for Error {
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Error::NodeFailed(NodeFailure { cause: Cause::Returned(e), .. }) => Some(&**e),
+            Error::NodeFailed(failure) => match &failure.cause {
+                Cause::Returned(e) => Some(&**e),
+                Cause::Panicked(_) => None,
+            },
             _ => None,
         }
     }

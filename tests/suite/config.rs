@@ -62,7 +62,7 @@ fn build(config: Config) -> Driver {
 
 fn source_for(config: Config) -> &'static str {
     let out = build(config).execute(&["source"], Inputs::new()).unwrap();
-    out.get::<&'static str>("source").map(|s| *s).unwrap()
+    out.get::<&'static str>("source").copied().unwrap()
 }
 
 #[test]

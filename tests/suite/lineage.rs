@@ -11,8 +11,8 @@ mod features {
     /// Deduplicated by user.
     #[node]
     #[tag(owner = "growth", pii = "true", stage = "raw")]
-    fn signups(events: &Vec<u32>) -> Vec<u32> {
-        events.clone()
+    fn signups(events: &[u32]) -> Vec<u32> {
+        events.to_vec()
     }
 
     /// Marketing spend per day.

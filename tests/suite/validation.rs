@@ -10,7 +10,7 @@ mod stats_a {
     use hamilton_core::prelude::*;
 
     #[node]
-    fn mean(raw: &Vec<f64>) -> f64 {
+    fn mean(raw: &[f64]) -> f64 {
         raw.iter().sum::<f64>() / raw.len() as f64
     }
 
@@ -21,7 +21,7 @@ mod stats_b {
     use hamilton_core::prelude::*;
 
     #[node]
-    fn mean(raw: &Vec<f64>) -> f64 {
+    fn mean(raw: &[f64]) -> f64 {
         raw[0]
     }
 
@@ -35,12 +35,12 @@ fn a_node_defined_in_two_modules_is_a_duplicate_naming_both_locations() {
     assert_eq!(err.codes(), vec!["H003"]);
     let msg = err.to_string();
     assert!(msg.contains("error[H003]: node `mean` is defined more than once"), "{msg}");
-    let first = at(SRC, "validation.rs", "fn mean(raw: &Vec<f64>)", 0);
+    let first = at(SRC, "validation.rs", "fn mean(raw: &[f64])", 0);
     assert!(
         msg.contains(&format!("first:  fn mean at {first} (module suite::validation::stats_a)")),
         "{msg}"
     );
-    let second = at(SRC, "validation.rs", "fn mean(raw: &Vec<f64>)", 1);
+    let second = at(SRC, "validation.rs", "fn mean(raw: &[f64])", 1);
     assert!(
         msg.contains(&format!("second: fn mean at {second} (module suite::validation::stats_b)")),
         "{msg}"
@@ -122,7 +122,7 @@ fn a_type_mismatch_names_both_functions_both_types_and_both_locations() {
         ),
         "{p}"
     );
-    let mean = at(SRC, "validation.rs", "fn mean(raw: &[f64])", 0);
+    let mean = at(SRC, "validation.rs", "fn mean(raw: &[f64])", 2);
     let centered = at(SRC, "validation.rs", "fn centered(", 0);
     assert!(p.contains(&format!("producer: fn mean at {mean} -> f64 (f64)")), "{p}");
     assert!(

@@ -69,7 +69,7 @@ pub(crate) fn failure(graph: &Graph, node: u32, cause: Cause) -> Error {
         Some(spec) => spec.site(),
         None => unreachable_site(graph, node),
     };
-    Error::NodeFailed(NodeFailure { site, cause })
+    Error::NodeFailed(Box::new(NodeFailure { site, cause }))
 }
 
 fn unreachable_site(graph: &Graph, node: u32) -> crate::error::Site {

@@ -143,16 +143,12 @@ fn link(
             let producer = match index.get(param.name.as_ref()) {
                 Some(&p) => {
                     let node = &nodes[p as usize];
-                    match node.kind {
-                        NodeKind::External => {
-                            if node.ty.id != param.ty.id && !conflicted.contains(&p) {
-                                conflicted.push(p);
-                            }
-                        }
-                        _ if node.ty.id != param.ty.id => {
+                    if node.ty.id != param.ty.id {
+                        if !matches!(node.kind, NodeKind::External) {
                             problems.push(type_mismatch(node, &spec, param));
+                        } else if !conflicted.contains(&p) {
+                            conflicted.push(p);
                         }
-                        _ => {}
                     }
                     p
                 }
