@@ -104,6 +104,11 @@ impl Builder {
                 });
             }
         }
+        if self.selections.len() > 1 {
+            // Overlapping selections (a module and its submodule) select some specs twice.
+            let mut seen = std::collections::HashSet::with_capacity(specs.len());
+            specs.retain(|s| seen.insert(s.addr()));
+        }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
         let graph = match build::build(specs, &self.config, self.later_module_wins) {
             Ok(graph) if problems.is_empty() => graph,

@@ -221,3 +221,13 @@ fn an_empty_module_is_a_startup_error() {
     let msg = err.to_string();
     assert!(msg.contains("error[H002]: module `suite::validation::empty` (module!() at tests/suite/validation.rs:"), "{msg}");
 }
+
+#[test]
+fn selecting_a_module_twice_or_through_its_parent_is_not_a_duplicate() {
+    let dr = Driver::builder()
+        .with_modules([stats_a::MODULE, stats_a::MODULE])
+        .with_module_path("suite::validation::stats_a")
+        .build()
+        .unwrap();
+    assert!(dr.variable("mean").is_some());
+}

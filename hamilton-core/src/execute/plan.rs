@@ -173,12 +173,21 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
 
     // A value dies with its last consumer, unless it was requested; a by-value parameter of that
     // last consumer may then move it instead of cloning.
-    let mut release = Vec::new();
-    let mut dying: Vec<Vec<u32>> = vec![Vec::new(); steps.len()];
-    for (slot, &last) in last_use.iter().enumerate() {
-        if last != u32::MAX && !is_output[slot] {
-            dying[last as usize].push(slot as u32);
-        }
+    // Slots grouped by the step after which they die (a counting sort into one flat vector).
+    let dies = |slot: usize| last_use[slot] != u32::MAX && !is_output[slot];
+    let mut release_start = vec![0u32; steps.len() + 1];
+    for slot in (0..slots as usize).filter(|&s| dies(s)) {
+        release_start[last_use[slot] as usize + 1] += 1;
+    }
+    for s in 0..steps.len() {
+        release_start[s + 1] += release_start[s];
+    }
+    let mut release = vec![0u32; release_start[steps.len()] as usize];
+    let mut fill = release_start.clone();
+    for slot in (0..slots as usize).filter(|&s| dies(s)) {
+        let at = &mut fill[last_use[slot] as usize];
+        release[*at as usize] = slot as u32;
+        *at += 1;
     }
     for (s, step) in steps.iter_mut().enumerate() {
         let NodeKind::Function(spec) = &graph.node(step.node).kind else { continue };
@@ -191,9 +200,7 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
                 arg.take = true;
             }
         }
-        let start = release.len() as u32;
-        release.extend_from_slice(&dying[s]);
-        step.release = (start, release.len() as u32);
+        step.release = (release_start[s], release_start[s + 1]);
     }
 
     let outputs = outputs.iter().map(|&o| (slot_of[o as usize], o)).collect();

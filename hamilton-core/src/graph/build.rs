@@ -19,12 +19,11 @@ pub(crate) fn build(
     later_module_wins: bool,
 ) -> Result<Graph, Problems> {
     let mut problems = Vec::new();
-    let functions = resolve_variants(specs, config, later_module_wins, &mut problems);
+    let (functions, mut index) = resolve_variants(specs, config, later_module_wins, &mut problems);
 
     let mut nodes: Vec<GraphNode> = Vec::with_capacity(functions.len() + config.len() + 8);
-    let mut index: HashMap<Str, u32> = HashMap::with_capacity(nodes.capacity());
+    index.reserve(config.len() + 8);
     for spec in functions {
-        index.insert(spec.name.clone(), nodes.len() as u32);
         nodes.push(GraphNode {
             name: spec.name.clone(),
             ty: spec.output,
@@ -53,21 +52,18 @@ pub(crate) fn build(
 
 /// Picks the functions that take part under `config`: conditions hold, variants don't collide,
 /// defaults fill in where no other variant applies. Config keys replace nodes of the same name.
+/// Returns them with the index of each name (its position in the returned vector).
 fn resolve_variants(
     specs: Vec<SpecRef>,
     config: &Config,
     later_module_wins: bool,
     problems: &mut Vec<Problem>,
-) -> Vec<SpecRef> {
+) -> (Vec<SpecRef>, HashMap<Str, u32>) {
     let text = |key: &str| config.text(key).map(str::to_string);
     let mut chosen: Vec<SpecRef> = Vec::with_capacity(specs.len());
-    let mut by_name: HashMap<Str, usize> = HashMap::with_capacity(specs.len());
+    let mut by_name: HashMap<Str, u32> = HashMap::with_capacity(specs.len());
     let mut defaults: Vec<SpecRef> = Vec::new();
-    let mut seen = std::collections::HashSet::with_capacity(specs.len());
     for spec in specs {
-        if !seen.insert(spec.addr()) {
-            continue;
-        }
         if spec.default_variant {
             defaults.push(spec);
             continue;
@@ -77,13 +73,13 @@ fn resolve_variants(
         }
         match by_name.entry(spec.name.clone()) {
             MapEntry::Vacant(v) => {
-                v.insert(chosen.len());
+                v.insert(chosen.len() as u32);
                 chosen.push(spec);
             }
             MapEntry::Occupied(o) => {
-                let first = &chosen[*o.get()];
+                let first = &chosen[*o.get() as usize];
                 if later_module_wins && first.module != spec.module {
-                    chosen[*o.get()] = spec;
+                    chosen[*o.get() as usize] = spec;
                 } else if first.conditions.is_empty() && spec.conditions.is_empty() {
                     problems.push(Problem::DuplicateNode {
                         name: spec.name.to_string(),
@@ -112,10 +108,11 @@ fn resolve_variants(
         }
         default_of.insert(spec.name.clone(), spec.clone());
         if !by_name.contains_key(&spec.name) && !config.contains(&spec.name) {
+            by_name.insert(spec.name.clone(), chosen.len() as u32);
             chosen.push(spec);
         }
     }
-    chosen
+    (chosen, by_name)
 }
 
 fn describe_conditions(spec: &SpecRef) -> String {
