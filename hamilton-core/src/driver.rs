@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::{Error, Problem, Problems, Site, ValueRole, suggest};
-use crate::execute::plan::{self, Origin, Plan, Shape};
+use crate::execute::plan::{self, Plan, Shape};
 use crate::execute::sequential;
 use crate::graph::lineage::{Direction, TagFilter, Variable};
 use crate::graph::{Graph, NodeKind, SpecRef, build};
@@ -189,7 +189,10 @@ impl Driver {
         for name in inputs.names() {
             let Some(i) = self.graph.lookup(name) else { continue };
             match &self.graph.node(i).kind {
-                NodeKind::External => provided.push(i),
+                NodeKind::External => {
+                    provided.push(i);
+                    self.check_value_type(i, inputs, ValueRole::Input, &mut problems);
+                }
                 NodeKind::Function(spec) => problems.push(Problem::InputNamesComputedNode {
                     name: name.to_string(),
                     site: spec.site(),
@@ -200,7 +203,10 @@ impl Driver {
         let mut overridden = Vec::with_capacity(overrides.len());
         for name in overrides.names() {
             match self.graph.lookup(name) {
-                Some(i) => overridden.push(i),
+                Some(i) => {
+                    overridden.push(i);
+                    self.check_value_type(i, overrides, ValueRole::Override, &mut problems);
+                }
                 None => problems.push(Problem::UnknownOverride {
                     name: name.to_string(),
                     suggestion: suggest(name, self.graph.names()),
@@ -215,10 +221,8 @@ impl Driver {
             overridden,
         };
         match self.plan_for(shape) {
-            Ok(plan) => {
-                self.check_value_types(&plan, inputs, overrides, &mut problems);
-                if problems.is_empty() { Ok(plan) } else { Err(Error::Invalid(Problems(problems))) }
-            }
+            Ok(plan) if problems.is_empty() => Ok(plan),
+            Ok(_) => Err(Error::Invalid(Problems(problems))),
             Err(more) => {
                 problems.extend(more);
                 Err(Error::Invalid(Problems(problems)))
@@ -240,30 +244,24 @@ impl Driver {
         Ok(plan)
     }
 
-    fn check_value_types(
+    /// Checks that the value given for node `i` has the node's type.
+    fn check_value_type(
         &self,
-        plan: &Plan,
-        inputs: &Inputs,
-        overrides: &Overrides,
+        i: u32,
+        values: &Inputs,
+        role: ValueRole,
         problems: &mut Vec<Problem>,
     ) {
-        for p in &plan.preload {
-            let (values, role) = match p.origin {
-                Origin::Config => continue,
-                Origin::Input => (inputs, ValueRole::Input),
-                Origin::Override => (overrides, ValueRole::Override),
-            };
-            let node = self.graph.node(p.node);
-            let Some(entry) = values.entries.get(node.name.as_ref()) else { continue };
-            if entry.type_id != node.ty.id {
-                problems.push(Problem::WrongValueType {
-                    name: node.name.to_string(),
-                    role,
-                    expected: (node.ty.name)().to_string(),
-                    got: (entry.type_name)().to_string(),
-                    needed_by: self.first_consumer_site(p.node),
-                });
-            }
+        let node = self.graph.node(i);
+        let Some(entry) = values.entries.get(node.name.as_ref()) else { return };
+        if entry.type_id != node.ty.id {
+            problems.push(Problem::WrongValueType {
+                name: node.name.to_string(),
+                role,
+                expected: node.ty.display_name().to_string(),
+                got: (entry.type_name)().to_string(),
+                needed_by: self.first_consumer_site(i),
+            });
         }
     }
 

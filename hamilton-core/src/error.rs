@@ -394,7 +394,6 @@ pub struct NodeFailure {
 }
 
 /// The error type of hamilton-core.
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The graph or the request is wired wrongly: every problem found, together.
@@ -458,7 +457,10 @@ impl fmt::Display for Error {
                 }
             }
             Error::OutputType { name, stored, asked } => {
-                write!(f, "error[H015]: output `{name}` is a {stored}, but it was read as {asked}")
+                write!(
+                    f,
+                    "error[H015]: output `{name}` has type {stored}, but it was read as {asked}"
+                )
             }
             Error::OutputNotRequested { name, requested } => write!(
                 f,
@@ -466,6 +468,13 @@ impl fmt::Display for Error {
                 quoted(requested)
             ),
         }
+    }
+}
+
+/// `Debug` prints the readable message, so `fn main() -> Result<(), Error>` reports it well.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

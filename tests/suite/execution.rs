@@ -250,3 +250,23 @@ fn a_driver_is_shared_across_threads() {
         }
     });
 }
+
+#[test]
+fn a_run_time_node_returning_another_type_than_declared_fails_at_that_node() {
+    let liar =
+        NodeSpec::dynamic("liar", Vec::new(), TypeSpec::of::<i64>(""), |_| Ok(Value::new("text")));
+    let dr = Driver::builder().with_node(liar).build().unwrap();
+    let err = dr.execute(&["liar"], Inputs::new()).unwrap_err();
+    assert_eq!(err.codes(), vec!["H013"]);
+    assert!(
+        err.to_string().ends_with("failed: returned a value that is not its declared i64"),
+        "{err}"
+    );
+}
+
+#[test]
+fn errors_debug_print_their_readable_message() {
+    let dr = Driver::builder().with_modules([once::MODULE]).build().unwrap();
+    let err = dr.execute(&["bothh"], Inputs::new()).unwrap_err();
+    assert_eq!(format!("{err:?}"), err.to_string());
+}

@@ -39,6 +39,9 @@ pub(crate) struct Preload {
 pub(crate) struct Step {
     pub(crate) node: u32,
     pub(crate) call: Call,
+    /// For nodes made at run time: the declared output type, checked after each call (the
+    /// compiler checks generated nodes).
+    pub(crate) declared: Option<std::any::TypeId>,
     pub(crate) out: u32,
     /// Range into [`Plan::args`].
     pub(crate) args: (u32, u32),
@@ -165,6 +168,10 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
         steps.push(Step {
             node: i,
             call: spec.call.clone(),
+            declared: match spec.call {
+                Call::Fn(_) => None,
+                Call::Dynamic(_) => Some(spec.output.id),
+            },
             out: slot_of[i as usize],
             args: (start, args.len() as u32),
             release: (0, 0),

@@ -34,7 +34,14 @@ pub(crate) fn run(
         let mut args = Args::new(&mut slots, plan.args_of(step));
         let result = catch_unwind(AssertUnwindSafe(|| step.call.invoke(&mut args)));
         match result {
-            Ok(Ok(value)) => slots[step.out as usize] = Some(value),
+            Ok(Ok(value)) => {
+                if step.declared.is_some_and(|id| id != value.type_id_of_value()) {
+                    let declared = (graph.node(step.node).ty.name)();
+                    let cause = format!("returned a value that is not its declared {declared}");
+                    return Err(failure(graph, step.node, Cause::Returned(cause.into())));
+                }
+                slots[step.out as usize] = Some(value);
+            }
             Ok(Err(e)) => return Err(failure(graph, step.node, cause_of(e))),
             Err(payload) => {
                 return Err(failure(graph, step.node, Cause::Panicked(panic_message(&*payload))));
