@@ -1,6 +1,6 @@
 //! Parsing `#[node(...)]` arguments and the metadata attributes below it.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, Lit, Meta, MetaNameValue, Token};
@@ -72,16 +72,20 @@ fn valid_name(name: &str) -> bool {
         })
 }
 
+/// Reads `#[node(name = "...")]`; any other key is an error.
 pub(crate) fn parse_node_args(args: TokenStream, errors: &mut Errors) -> NodeArgs {
     let mut out = NodeArgs::default();
     for pair in pairs(args, errors) {
         let Some(key) = key_of(&pair, errors) else { continue };
         if key != "name" {
-            errors.spanned(&pair.path, format!("unknown `#[node]` argument `{key}`; expected `name`"));
+            errors.spanned(
+                &pair.path,
+                format!("unknown `#[node]` argument `{key}`; expected `name`"),
+            );
             continue;
         }
         if out.name.is_some() {
-            errors.spanned(&pair.path, "`name` is given twice");
+            errors.spanned(&pair.path, "`name` is given twice; keep one");
             continue;
         }
         match &pair.value {
@@ -91,7 +95,8 @@ pub(crate) fn parse_node_args(args: TokenStream, errors: &mut Errors) -> NodeArg
                 if valid_name(&name) {
                     out.name = Some(name);
                 } else {
-                    errors.spanned(s, "a node name is an identifier (dots may separate namespaces)");
+                    errors
+                        .spanned(s, "a node name is an identifier (dots may separate namespaces)");
                 }
             }
             other => errors.spanned(other, "expected a string literal: `name = \"...\"`"),
@@ -108,7 +113,14 @@ fn literal_text(expr: &Expr, errors: &mut Errors) -> Option<String> {
             Lit::Str(s) => Some(s.value()),
             Lit::Bool(b) => Some(b.value.to_string()),
             Lit::Int(i) => Some(i.base10_digits().to_string()),
-            Lit::Float(f) => Some(f.base10_digits().to_string()),
+            // Compared with `f64::to_string` of the config value, which prints `1.0` as `1`.
+            Lit::Float(f) => match f.base10_parse::<f64>() {
+                Ok(v) => Some(v.to_string()),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
             Lit::Char(c) => Some(c.value().to_string()),
             other => {
                 errors.spanned(other, "expected a string, number, boolean or char literal");
@@ -147,17 +159,17 @@ fn attr_tokens(attr: &Attribute, errors: &mut Errors) -> Option<TokenStream> {
 pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Metadata {
     let mut meta = Metadata::default();
     let mut doc_lines = Vec::new();
-    let mut default_attr: Option<Span> = None;
-    let mut first_condition: Option<Span> = None;
+    let mut default_attr: Option<Attribute> = None;
+    let mut first_condition: Option<String> = None;
     let mut kept = Vec::with_capacity(attrs.len());
     for attr in attrs.drain(..) {
         let name = attr_name(&attr).unwrap_or_default();
         if attr.path().is_ident("doc") {
-            if let Meta::NameValue(MetaNameValue { value: Expr::Lit(l), .. }) = &attr.meta {
-                if let Lit::Str(s) = &l.lit {
-                    let line = s.value();
-                    doc_lines.push(line.strip_prefix(' ').unwrap_or(&line).to_string());
-                }
+            if let Meta::NameValue(MetaNameValue { value: Expr::Lit(l), .. }) = &attr.meta
+                && let Lit::Str(s) = &l.lit
+            {
+                let line = s.value();
+                doc_lines.push(line.strip_prefix(' ').unwrap_or(&line).to_string());
             }
             kept.push(attr);
             continue;
@@ -180,7 +192,7 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
                 if default_attr.is_some() {
                     errors.spanned(&attr, "`#[config_when_default]` is given twice");
                 }
-                default_attr = Some(attr.pound_token.span);
+                default_attr = Some(attr.clone());
             }
             other => {
                 let kind = match other {
@@ -188,20 +200,23 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
                     "config_when_not" => CondKind::WhenNot,
                     _ => CondKind::WhenIn,
                 };
-                first_condition.get_or_insert(attr.pound_token.span);
+                first_condition.get_or_insert_with(|| other.to_string());
                 read_conditions(kind, tokens, &attr, &mut meta, errors);
             }
         }
     }
     *attrs = kept;
     meta.doc = doc_lines.join("\n").trim().to_string();
-    if let Some(span) = default_attr {
+    if let Some(attr) = default_attr {
         meta.default_variant = true;
-        if first_condition.is_some() {
-            errors.at(
-                span,
-                "a `#[config_when_default]` variant has no conditions of its own: it applies when \
-                 no other variant of the node does; remove the other `config_when` attributes",
+        if let Some(condition) = first_condition {
+            errors.spanned(
+                attr,
+                format!(
+                    "`#[config_when_default]` cannot be combined with `#[{condition}]`: the default \
+                     variant applies exactly when no other variant of the node does; remove one \
+                     of the two"
+                ),
             );
         }
     }
@@ -216,11 +231,15 @@ fn read_tags(tokens: TokenStream, meta: &mut Metadata, errors: &mut Errors) {
     for pair in pairs {
         let Some(key) = key_of(&pair, errors) else { continue };
         if key == "hamilton" || key.starts_with("hamilton_") {
-            errors.spanned(&pair.path, "tag keys starting with `hamilton` are reserved");
+            errors.spanned(
+                &pair.path,
+                "tag keys `hamilton` and `hamilton_*` are reserved for Hamilton's own metadata; \
+                 choose another key",
+            );
             continue;
         }
         if meta.tags.iter().any(|(k, _)| *k == key) {
-            errors.spanned(&pair.path, format!("tag `{key}` is given twice"));
+            errors.spanned(&pair.path, format!("tag `{key}` is given twice; keep one"));
             continue;
         }
         match &pair.value {
@@ -248,7 +267,12 @@ fn read_conditions(
     for pair in pairs {
         let Some(key) = key_of(&pair, errors) else { continue };
         if meta.conditions.iter().any(|c| c.key == key && c.kind == kind) {
-            errors.spanned(&pair.path, format!("config key `{key}` is tested twice"));
+            let hint = if kind == CondKind::When {
+                format!("; to accept several values, write `#[config_when_in({key} = [...])]`")
+            } else {
+                String::from("; test it once")
+            };
+            errors.spanned(&pair.path, format!("config key `{key}` is tested twice{hint}"));
             continue;
         }
         let values = match (kind, &pair.value) {
@@ -259,7 +283,11 @@ fn read_conditions(
                 array.elems.iter().filter_map(|e| literal_text(e, errors)).collect()
             }
             (CondKind::WhenIn, other) => {
-                errors.spanned(other, "expected a list of values: `key = [\"a\", \"b\"]`");
+                let value = quote::ToTokens::to_token_stream(other).to_string();
+                errors.spanned(
+                    other,
+                    format!("`#[config_when_in]` takes a list of values: `{key} = [{value}, ...]`"),
+                );
                 continue;
             }
             (_, value) => match literal_text(value, errors) {

@@ -11,6 +11,7 @@ pub(crate) struct Errors {
 }
 
 impl Errors {
+    /// Adds an error.
     pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.all {
             Some(all) => all.combine(error),
@@ -18,18 +19,17 @@ impl Errors {
         }
     }
 
+    /// Adds an error spanning `tokens` (from their first to their last token).
     pub(crate) fn spanned(&mut self, tokens: impl ToTokens, message: impl Display) {
         self.push(syn::Error::new_spanned(tokens, message));
     }
 
-    pub(crate) fn at(&mut self, span: proc_macro2::Span, message: impl Display) {
-        self.push(syn::Error::new(span, message));
-    }
-
+    /// Whether no error was added.
     pub(crate) fn is_empty(&self) -> bool {
         self.all.is_none()
     }
 
+    /// One `compile_error!` per error, each at its own span.
     pub(crate) fn into_tokens(self) -> TokenStream {
         self.all.map(|e| e.to_compile_error()).unwrap_or_default()
     }

@@ -25,11 +25,8 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut func = match item {
         Item::Fn(func) => func,
         other => {
-            let error = syn::Error::new(
-                item_head_span(&other),
-                "`#[node]` applies to functions: the function's name is the value it computes",
-            )
-            .to_compile_error();
+            let error = syn::Error::new_spanned(item_head(&other), not_a_function(&other));
+            let error = error.to_compile_error();
             return quote!(#other #error);
         }
     };
@@ -58,11 +55,12 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// The span of an item's keyword and name (`struct Foo`), to point at without covering the body.
-fn item_head_span(item: &Item) -> Span {
-    let head = match item {
+/// An item's keyword and name (`struct Foo`), to point at without covering its body.
+fn item_head(item: &Item) -> TokenStream {
+    match item {
         Item::Struct(s) => pair(&s.struct_token, &s.ident),
         Item::Enum(e) => pair(&e.enum_token, &e.ident),
+        Item::Union(u) => pair(&u.union_token, &u.ident),
         Item::Const(c) => pair(&c.const_token, &c.ident),
         Item::Static(s) => pair(&s.static_token, &s.ident),
         Item::Mod(m) => pair(&m.mod_token, &m.ident),
@@ -70,16 +68,31 @@ fn item_head_span(item: &Item) -> Span {
         Item::Type(t) => pair(&t.type_token, &t.ident),
         Item::Impl(i) => i.impl_token.to_token_stream(),
         Item::Use(u) => u.use_token.to_token_stream(),
-        other => other.to_token_stream(),
-    };
-    let mut tokens = head.into_iter();
-    let first = tokens.next().map(|t| t.span()).unwrap_or_else(Span::call_site);
-    let last = tokens.last().map(|t| t.span());
-    last.and_then(|l| first.join(l)).unwrap_or(first)
+        other => other.to_token_stream().into_iter().take(1).collect(),
+    }
 }
 
 fn pair(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
     quote!(#a #b)
+}
+
+/// The error for `#[node]` on something other than a function; constants get the function to
+/// write instead.
+fn not_a_function(item: &Item) -> String {
+    let rule = "`#[node]` applies to functions: the function's name is the value it computes";
+    let constant = match item {
+        Item::Const(c) => Some((&c.ident, &c.ty)),
+        Item::Static(s) => Some((&s.ident, &s.ty)),
+        _ => None,
+    };
+    match constant {
+        Some((ident, ty)) => format!(
+            "{rule}; write this value as a function without parameters: `fn {}() -> {} {{ ... }}`",
+            ident.unraw().to_string().to_lowercase(),
+            signature::spell(ty),
+        ),
+        None => format!("{rule}, its parameters name the values it needs"),
+    }
 }
 
 /// The node name: `#[node(name)]`, or the function name cut before its last `__`.
@@ -115,7 +128,8 @@ fn registration(
     let fn_ident = &func.sig.ident;
     let fn_name = fn_ident.unraw().to_string();
     let line = fn_ident.span().start().line as u32;
-    let line = if line == 0 { quote_spanned!(fn_ident.span()=> ::core::line!()) } else { quote!(#line) };
+    let line =
+        if line == 0 { quote_spanned!(fn_ident.span()=> ::core::line!()) } else { quote!(#line) };
     let version = {
         let sig = &func.sig;
         let block = &func.block;
@@ -123,13 +137,13 @@ fn registration(
     };
 
     let shim = shim(fn_ident, params, output);
-    let checks = checks(params, output);
 
     let param_specs = params.iter().map(|p| {
         let pname = &p.name;
         let vt = &p.value_ty;
         let vt_spelled = signature::spell(vt);
-        let vt_spelled = vt_spelled.trim_start_matches("::std::string::").trim_start_matches("::std::vec::");
+        let vt_spelled =
+            vt_spelled.trim_start_matches("::std::string::").trim_start_matches("::std::vec::");
         let spelled = signature::spell(&p.ty);
         let kind = p.kind.variant();
         let has_default = p.default.is_some();
@@ -179,7 +193,6 @@ fn registration(
             use ::hamilton_core::__private as __h;
 
             #shim
-            #checks
 
             static __HAMILTON_PARAMS: [__h::ParamSpec; #n_params] = [#(#param_specs),*];
             static __HAMILTON_TAGS: [__h::Tag; #n_tags] = [#(#tags),*];
@@ -205,9 +218,10 @@ fn registration(
     }
 }
 
-/// The type-erased call: takes by-value and `Arc` arguments first (they need `&mut`), then
-/// borrows the rest, calls the function and wraps its value.
+/// The type-erased call: checks the types (see [`checks`]), takes by-value and `Arc` arguments
+/// first (they need `&mut`), then borrows the rest, calls the function and wraps its value.
 fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream {
+    let checks = checks(params, output);
     let mut owned = Vec::new();
     let mut borrowed = Vec::new();
     let mut names = Vec::new();
@@ -227,7 +241,9 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
             (Kind::Arc, Some(d)) => owned.push(quote! {
                 let #var: #ty = match __args.arc_opt::<#vt>(#i)? { Some(v) => v, None => #d };
             }),
-            (Kind::OptionOwned, _) => owned.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;)),
+            (Kind::OptionOwned, _) => {
+                owned.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;))
+            }
             (Kind::OptionArc, _) => owned.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
             (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = __args.get::<#vt>(#i)?;)),
             (Kind::Ref, Some(d)) => borrowed.push(quote! {
@@ -242,11 +258,27 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
             }),
         }
     }
-    let wrap = if output.fallible { quote!(__h::fallible) } else { quote!(__h::ok) };
-    let reborrow = if borrowed.is_empty() { quote!() } else { quote!(let __args: &__h::Args<'_> = &*__args;) };
+    // The output and error types are named explicitly so that a failed bound of `ok`/`fallible`
+    // lands on the user's type, where the friendlier check above already reported it.
+    let out = &output.ty;
+    let wrap = match error_type(output) {
+        Some(e) => quote!(__h::fallible::<#out, #e>),
+        None => quote!(__h::ok::<#out>),
+    };
+    // Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
+    let alias_error = (output.fallible && output.error_ty.is_none()).then(|| {
+        quote! {
+            trait __HamiltonResult { type Error; }
+            impl<T, E> __HamiltonResult for ::core::result::Result<T, E> { type Error = E; }
+        }
+    });
+    let reborrow =
+        if borrowed.is_empty() { quote!() } else { quote!(let __args: &__h::Args<'_> = &*__args;) };
     quote! {
         #[allow(unused_variables, unused_mut, clippy::all)]
         fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult {
+            #alias_error
+            #checks
             #(#owned)*
             #reborrow
             #(#borrowed)*
@@ -255,37 +287,54 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
     }
 }
 
-/// Compile-time checks spanned on the user's types: values are `Send + Sync + 'static`, by-value
+/// Compile-time checks on the user's types: values are `Send + Sync + 'static`, by-value
 /// parameters are `Clone`, a fallible node's error converts into a boxed error.
+///
+/// Each check names the type as the user wrote it (rustc points at that type) and goes through a
+/// `#[diagnostic::on_unimplemented]` marker trait, whose message explains the rule. They sit at the
+/// top of the shim's body, before the argument accessors with the same bounds: rustc drops an error
+/// implied by one it already reported at the same span, so the user sees only our message.
 fn checks(params: &[Param], output: &Output) -> TokenStream {
     let mut checks = Vec::new();
     let out = &output.ty;
     checks.push(quote_spanned!(out.span()=> __h::require_value::<#out>();));
-    if let Some(e) = &output.error_ty {
+    if let Some(e) = error_type(output) {
         checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
     }
     for p in params {
         let vt = &p.value_ty;
-        let span = if matches!(p.kind, Kind::Owned | Kind::Ref) { p.ty.span() } else { vt.span() };
-        checks.push(quote_spanned!(span=> __h::require_value::<#vt>();));
+        checks.push(quote_spanned!(vt.span()=> __h::require_value::<#vt>();));
         if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
-            checks.push(quote_spanned!(span=> __h::require_clone::<#vt>();));
+            checks.push(quote_spanned!(vt.span()=> __h::require_clone::<#vt>();));
         }
     }
-    quote! {
-        #[allow(dead_code, clippy::all)]
-        fn __hamilton_checks() {
-            #(#checks)*
-        }
+    quote!(#(#checks)*)
+}
+
+/// The error type of a fallible node, as the user wrote it; for a `Result` alias without it,
+/// `<Alias<T> as __HamiltonResult>::Error`, spanned on the alias so that errors point there.
+fn error_type(output: &Output) -> Option<TokenStream> {
+    if !output.fallible {
+        return None;
     }
+    if let Some(e) = &output.error_ty {
+        return Some(e.to_token_stream());
+    }
+    let ret = &output.ret;
+    let mut tokens = ret.to_token_stream().into_iter();
+    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
+    let last = tokens.last().map_or(first, |t| t.span());
+    let open = quote_spanned!(first=> <);
+    let rest = quote_spanned!(last=> as __HamiltonResult>::Error);
+    Some(quote!(#open #ret #rest))
 }
 
 /// A metadata attribute outside `#[node]`: an error at the attribute, and the item unchanged.
 pub(crate) fn orphan(name: &str, _args: TokenStream, item: TokenStream) -> TokenStream {
     let has_node = syn::parse2::<Item>(item.clone()).ok().and_then(|item| match item {
-        Item::Fn(f) => Some(f.attrs.iter().any(|a| {
-            a.path().segments.last().is_some_and(|s| s.ident == "node")
-        })),
+        Item::Fn(f) => Some(
+            f.attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "node")),
+        ),
         _ => None,
     });
     let message = if has_node == Some(true) {

@@ -16,7 +16,20 @@ use proc_macro::TokenStream;
 
 /// Registers a function as a node of the dataflow graph (see the `hamilton_core` docs).
 ///
-/// Accepts `#[node]` or `#[node(name = "other_name")]`; metadata attributes go below it.
+/// Accepts `#[node]` or `#[node(name = "other_name")]`; metadata attributes go below it. The
+/// node's name is the function's, less a trailing `__variant`.
+///
+/// - Parameters: `&T`, `T: Clone`, `Arc<T>`, `Option<&T>`, `Option<T>`, `Option<Arc<T>>`, and
+///   `#[default(expr)] x: T` for a value nothing else provides. `&str` and `&[T]` borrow a
+///   `String` and a `Vec<T>`.
+/// - Return: `T`, or `Result<T, E>` (also an alias such as `io::Result<T>`) whose `E` converts
+///   into `Box<dyn Error + Send + Sync>`.
+/// - Values must be `Send + Sync + 'static`; a by-value parameter must be `Clone`.
+///
+/// Compile errors, each at the offending token: generics, `self`, `impl Trait`, patterns,
+/// `&mut`, `async`, a missing return type, a name ending in `__`, unknown or repeated keys,
+/// `#[default]` on an `Option`, and `#[node]` on anything but a function. The function is
+/// emitted even then, so calls to it do not fail as well. `tests/ui/` holds one case of each.
 #[proc_macro_attribute]
 pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::node(args.into(), item.into()).into()

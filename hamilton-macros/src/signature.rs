@@ -20,6 +20,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// The matching `ParamKind` variant's name.
     pub(crate) fn variant(self) -> TokenStream {
         match self {
             Kind::Ref => quote!(Ref),
@@ -50,8 +51,12 @@ pub(crate) struct Param {
 
 /// The output: the value type, and the error type of a fallible (`Result`) function.
 pub(crate) struct Output {
+    /// The value type: the return type, or `T` of `Result<T, E>`.
     pub(crate) ty: Type,
+    /// The return type as written.
+    pub(crate) ret: Type,
     pub(crate) fallible: bool,
+    /// `E` of `Result<T, E>`; `None` for a plain return or an alias such as `io::Result<T>`.
     pub(crate) error_ty: Option<Type>,
 }
 
@@ -97,7 +102,8 @@ fn reject_impl_trait(ty: &Type, errors: &mut Errors) -> bool {
     if let Some(found) = finder.0 {
         errors.spanned(
             found,
-            "`impl Trait` is not allowed in a node signature: the graph needs one concrete type per value",
+            "`impl Trait` is not allowed in a node signature: the graph needs one concrete type per \
+             value; name the type",
         );
         return true;
     }
@@ -115,7 +121,10 @@ fn referent_value(elem: &Type, errors: &mut Errors) -> Option<Type> {
             Some(syn::parse_quote!(::std::vec::Vec<#inner>))
         }
         Type::TraitObject(t) => {
-            errors.spanned(t, "a node cannot take `&dyn Trait`: values are stored by their concrete type");
+            errors.spanned(
+                t,
+                "a node cannot take `&dyn Trait`: values are stored by their concrete type",
+            );
             None
         }
         other => Some(other.clone()),
@@ -124,12 +133,13 @@ fn referent_value(elem: &Type, errors: &mut Errors) -> Option<Type> {
 
 /// Reads `&T`, checking it is a shared reference without a named lifetime.
 fn reference(r: &syn::TypeReference, errors: &mut Errors) -> Option<Type> {
-    if let Some(m) = &r.mutability {
+    if let Some(mutability) = &r.mutability {
+        let and = &r.and_token;
         errors.spanned(
-            quote!(#r),
-            "a node cannot take `&mut`: values are shared between consumers; take `&T` or `T`",
+            quote!(#and #mutability),
+            "a node cannot take `&mut`: values are shared between consumers; take `&T`, or `T` \
+             to get a copy of your own",
         );
-        let _ = m;
         return None;
     }
     if let Some(l) = &r.lifetime {
@@ -177,13 +187,15 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
             }
             FnArg::Typed(t) => t,
         };
-        let mut default: Option<Expr> = None;
+        let mut default: Option<(Expr, syn::Attribute)> = None;
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
             if attr.path().is_ident("default") {
                 match attr.parse_args::<Expr>() {
-                    Ok(_) if default.is_some() => errors.spanned(&attr, "`#[default]` is given twice"),
-                    Ok(e) => default = Some(e),
+                    Ok(_) if default.is_some() => {
+                        errors.spanned(&attr, "`#[default]` is given twice")
+                    }
+                    Ok(e) => default = Some((e, attr)),
                     Err(e) => errors.push(e),
                 }
             } else {
@@ -192,20 +204,28 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
         }
         typed.attrs = kept;
         let name = match &*typed.pat {
-            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.unraw().to_string(),
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+                p.ident.unraw().to_string()
+            }
             other => {
                 errors.spanned(
                     other,
-                    "a node parameter must be a plain name: the name is the value it depends on",
+                    "a node parameter must be a plain name, the name of the value it depends on: \
+                     write `name: Type` and destructure in the body",
                 );
                 continue;
             }
         };
         let Some((kind, value_ty)) = read_type(&typed.ty, errors) else { continue };
-        if let (Some(d), true) = (&default, kind.is_option()) {
-            errors.spanned(d, "an `Option` parameter is `None` when nothing provides it; it takes no `#[default]`");
+        if let (Some((_, attr)), true) = (&default, kind.is_option()) {
+            errors.spanned(
+                attr,
+                "an `Option` parameter takes no `#[default]`: it is `None` when nothing provides \
+                 the value; remove `#[default]`, or take the value without `Option`",
+            );
             continue;
         }
+        let default = default.map(|(expr, _)| expr);
         params.push(Param { name, ty: (*typed.ty).clone(), value_ty, kind, default });
     }
     params
@@ -214,15 +234,23 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
 /// Checks the parts of the signature other than the parameters.
 pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
     if let Some(a) = &sig.asyncness {
-        errors.spanned(a, "`async` nodes are not supported yet: this version runs nodes on the sequential executor");
+        errors.spanned(
+            a,
+            "`async fn` nodes are not supported yet (this version runs nodes on a sequential \
+             executor): make it a plain `fn`",
+        );
     }
     if let Some(u) = &sig.unsafety {
-        errors.spanned(u, "a node cannot be an `unsafe fn`: the driver calls it without an `unsafe` block");
+        errors.spanned(
+            u,
+            "a node cannot be an `unsafe fn`: the driver calls it without an `unsafe` block",
+        );
     }
     if !sig.generics.params.is_empty() {
         errors.spanned(
             &sig.generics,
-            "a node cannot be generic: the graph needs one concrete type per value",
+            "a node cannot be generic: the graph needs one concrete type per value; write it for \
+             the concrete types",
         );
     } else if let Some(w) = &sig.generics.where_clause {
         errors.spanned(w, "a node cannot have a `where` clause");
@@ -252,22 +280,21 @@ pub(crate) fn read_output(sig: &Signature, errors: &mut Errors) -> Option<Output
         return None;
     }
     let plain = strip_groups(ty);
-    if let Type::Path(p) = plain {
-        if let Some(last) = p.path.segments.last() {
-            if last.ident == "Result" {
-                if let PathArguments::AngleBracketed(args) = &last.arguments {
-                    let mut types = args.args.iter().filter_map(|a| match a {
-                        GenericArgument::Type(t) => Some(t.clone()),
-                        _ => None,
-                    });
-                    if let Some(ok) = types.next() {
-                        return Some(Output { ty: ok, fallible: true, error_ty: types.next() });
-                    }
-                }
-            }
+    if let Type::Path(p) = plain
+        && let Some(last) = p.path.segments.last()
+        && last.ident == "Result"
+        && let PathArguments::AngleBracketed(args) = &last.arguments
+    {
+        let mut types = args.args.iter().filter_map(|a| match a {
+            GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        });
+        if let Some(ok) = types.next() {
+            let ret = (**ty).clone();
+            return Some(Output { ty: ok, ret, fallible: true, error_ty: types.next() });
         }
     }
-    Some(Output { ty: (**ty).clone(), fallible: false, error_ty: None })
+    Some(Output { ty: (**ty).clone(), ret: (**ty).clone(), fallible: false, error_ty: None })
 }
 
 /// A type as a user would write it: `&Vec<f64>`, not `& Vec < f64 >`.
@@ -280,15 +307,17 @@ pub(crate) fn spell(ty: &impl ToTokens) -> String {
             let prev = out.chars().last().unwrap_or(' ');
             let next = chars.get(i + 1).copied().unwrap_or(' ');
             let glue_after = matches!(prev, '&' | '<' | ':' | '(' | '[' | '\'');
-            let glue_before = matches!(next, '<' | '>' | ',' | ':' | ')' | ']' | ';');
-            let keep = (prev == ',' || prev == ';') || (prev == ':' && next != ':' && !out.ends_with("::"));
+            let glue_before = matches!(next, '<' | '>' | ',' | ':' | ')' | ']' | ';')
+                || (next == '(' && (prev.is_alphanumeric() || prev == '_'));
+            let keep = (prev == ',' || prev == ';')
+                || (prev == ':' && next != ':' && !out.ends_with("::"));
             if (glue_after || glue_before) && !keep {
                 continue;
             }
         }
         out.push(c);
     }
-    out.replace("dyn ", "dyn ").replace("&mut", "&mut ")
+    out
 }
 
 #[cfg(test)]
@@ -299,9 +328,12 @@ mod tests {
     fn spells_types_like_source() {
         let t: syn::Type = syn::parse_quote!(&Vec<f64>);
         assert_eq!(spell(&t), "&Vec<f64>");
-        let t: syn::Type = syn::parse_quote!(Option<&std::collections::HashMap<String, (i64, f64)>>);
+        let t: syn::Type =
+            syn::parse_quote!(Option<&std::collections::HashMap<String, (i64, f64)>>);
         assert_eq!(spell(&t), "Option<&std::collections::HashMap<String, (i64, f64)>>");
         let t: syn::Type = syn::parse_quote!(&[f64; 3]);
         assert_eq!(spell(&t), "&[f64; 3]");
+        let t: syn::Type = syn::parse_quote!(Box<dyn Fn(i64) -> (i64, f64) + Send>);
+        assert_eq!(spell(&t), "Box<dyn Fn(i64) -> (i64, f64) + Send>");
     }
 }

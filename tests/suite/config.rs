@@ -47,6 +47,18 @@ mod variants {
         "hi".to_string()
     }
 
+    #[node(name = "threshold_label")]
+    #[config_when(threshold = 1.0)]
+    fn threshold_one() -> &'static str {
+        "one"
+    }
+
+    #[node(name = "threshold_label")]
+    #[config_when_in(threshold = [0.5, 2.50])]
+    fn threshold_other() -> &'static str {
+        "other"
+    }
+
     /// Reads a config value as an ordinary input.
     #[node]
     fn rows(sample_rows: &usize) -> Vec<usize> {
@@ -194,4 +206,17 @@ fn two_variants_applying_at_once_conflict_and_name_both_functions() {
         "{msg}"
     );
     assert!(msg.contains("fn budget__a at") && msg.contains("fn budget__b at"), "{msg}");
+}
+
+#[test]
+fn float_conditions_match_float_config_values() {
+    let label = |t: f64| {
+        let out = build(Config::new().with("threshold", t))
+            .execute(&["threshold_label"], Inputs::new())
+            .unwrap();
+        *out.get::<&'static str>("threshold_label").unwrap()
+    };
+    assert_eq!(label(1.0), "one");
+    assert_eq!(label(0.5), "other");
+    assert_eq!(label(2.5), "other");
 }
