@@ -1,7 +1,7 @@
 //! Execution semantics: once per node, pruning by overrides, memory release, failures.
 
 use hamilton_core::prelude::*;
-use hamilton_core::{NodeSpec, ParamKind, ParamSpec, TypeSpec, Value};
+use hamilton_core::{NodeSpec, TypeSpec, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod once {
@@ -133,20 +133,9 @@ fn intermediate_values_are_dropped_after_their_last_consumer() {
 #[test]
 fn a_100_000_node_chain_runs_without_overflowing_the_stack() {
     let n = 100_000;
-    let mut builder = Driver::builder();
-    builder = builder.with_node(NodeSpec::dynamic(
-        "n0",
-        vec![ParamSpec::new("x", TypeSpec::of::<i64>(""), ParamKind::Ref)],
-        TypeSpec::of::<i64>(""),
-        |args| Ok(Value::new(*args.get::<i64>(0)? + 1)),
-    ));
+    let mut builder = Driver::builder().with_node(crate::plus_one("n0".into(), "x".into()));
     for i in 1..n {
-        builder = builder.with_node(NodeSpec::dynamic(
-            format!("n{i}"),
-            vec![ParamSpec::new(format!("n{}", i - 1), TypeSpec::of::<i64>(""), ParamKind::Owned)],
-            TypeSpec::of::<i64>(""),
-            |args| Ok(Value::new(args.owned::<i64>(0)? + 1)),
-        ));
+        builder = builder.with_node(crate::plus_one(format!("n{i}"), format!("n{}", i - 1)));
     }
     let dr = builder.build().unwrap();
     let last = format!("n{}", n - 1);

@@ -19,3 +19,14 @@ pub(crate) fn at(src: &str, file: &str, needle: &str, nth: usize) -> String {
         .unwrap_or_else(|| panic!("`{needle}` not found in {file}"));
     format!("tests/suite/{file}:{line}")
 }
+
+/// A node made at run time: `name = dep + 1` on `i64`, taking `dep` by value.
+pub(crate) fn plus_one(name: String, dep: String) -> hamilton_core::NodeSpec {
+    use hamilton_core::{NodeSpec, ParamKind, ParamSpec, TypeSpec, Value};
+    NodeSpec::dynamic(
+        name,
+        vec![ParamSpec::new(dep, TypeSpec::of::<i64>(""), ParamKind::Owned)],
+        TypeSpec::of::<i64>(""),
+        |args| Ok(Value::new(args.owned::<i64>(0)? + 1)),
+    )
+}
