@@ -84,6 +84,9 @@ impl Builder {
     /// Resolves config variants, links and checks the graph. Every problem is reported at once.
     pub fn build(self) -> Result<Driver, Error> {
         let mut problems = Vec::new();
+        if self.selections.is_empty() && self.nodes.is_empty() {
+            problems.push(Problem::NothingSelected);
+        }
         let mut specs: Vec<SpecRef> = Vec::new();
         for selection in &self.selections {
             let before = specs.len();

@@ -196,6 +196,8 @@ pub enum Problem {
         /// The function computing it.
         site: Site,
     },
+    /// H019: the builder was given no module and no node.
+    NothingSelected,
 }
 
 impl Problem {
@@ -216,6 +218,7 @@ impl Problem {
             Problem::WrongValueType { .. } => "H012",
             Problem::UnknownOverride { .. } => "H017",
             Problem::InputNamesComputedNode { .. } => "H018",
+            Problem::NothingSelected => "H019",
         }
     }
 }
@@ -337,6 +340,11 @@ impl fmt::Display for Problem {
                 f,
                 "input `{name}` names a computed node ({site}); \
                  pass it as an override to replace the node"
+            ),
+            Problem::NothingSelected => write!(
+                f,
+                "the driver has no nodes: no module was selected\n  \
+                 help: pass module handles to with_modules([my_pipeline::MODULE])"
             ),
         }
     }

@@ -160,7 +160,8 @@ pub mod __private {
     /// The error type of a fallible node must convert into a boxed error.
     #[diagnostic::on_unimplemented(
         message = "the error type `{Self}` of a fallible node must convert into `Box<dyn Error + Send + Sync>`",
-        label = "not convertible into a boxed error"
+        label = "not convertible into a boxed error",
+        note = "implement `std::error::Error` (with `Display` and `Debug`) for it, or return `Box<dyn Error + Send + Sync>`"
     )]
     pub trait NodeErrorType: Into<BoxError> {}
     impl<E: Into<BoxError>> NodeErrorType for E {}

@@ -224,3 +224,12 @@ fn selecting_a_module_twice_or_through_its_parent_is_not_a_duplicate() {
         .unwrap();
     assert!(dr.variable("mean").is_some());
 }
+
+#[test]
+fn a_builder_without_modules_or_nodes_is_an_error() {
+    let err = Driver::builder().with_config(Config::new().with("env", "dev")).build().unwrap_err();
+    assert_eq!(err.codes(), vec!["H019"]);
+    assert!(
+        err.to_string().contains("error[H019]: the driver has no nodes: no module was selected")
+    );
+}
