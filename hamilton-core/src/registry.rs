@@ -312,18 +312,21 @@ pub(crate) fn registered() -> &'static [&'static NodeSpec] {
 }
 
 /// The registered specs of `module` and its submodules, in (module, name) order.
-pub(crate) fn in_module(module: &str) -> impl Iterator<Item = &'static NodeSpec> + '_ {
+///
+/// Sorted paths keep the module itself in one run and its submodules (`module::…`) in another;
+/// binary searches find both without walking siblings that merely share a prefix (`a::b0`).
+pub(crate) fn in_module(module: &str) -> impl Iterator<Item = &'static NodeSpec> {
     let all = registered();
-    // Every path that starts with `module` sorts into one run; keep those that are the module
-    // itself or below it (`a::b0` shares the prefix of `a::b` but is not inside it).
-    let start = all.partition_point(|s| s.module.as_ref() < module);
-    all[start..]
-        .iter()
-        .take_while(move |s| s.module.starts_with(module))
-        .filter(move |s| {
-            s.module.len() == module.len() || s.module[module.len()..].starts_with("::")
-        })
-        .copied()
+    let run = |from: usize, belongs: &dyn Fn(&str) -> bool| {
+        let len = all[from..].partition_point(|s| belongs(&s.module));
+        &all[from..from + len]
+    };
+    let own_start = all.partition_point(|s| s.module.as_ref() < module);
+    let own = run(own_start, &|m| m == module);
+    let prefix = format!("{module}::");
+    let sub_start = all.partition_point(|s| s.module.as_ref() < prefix.as_str());
+    let sub = run(sub_start, &|m| m.starts_with(prefix.as_str()));
+    own.iter().chain(sub).copied()
 }
 
 /// All module paths that hold at least one registered node (for did-you-mean suggestions).

@@ -116,6 +116,7 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
     let mut slot_of = vec![ArgRef::ABSENT; n];
     let mut slots = 0u32;
     let mut preload = Vec::new();
+    let mut arg_count = 0;
     for &i in &graph.topo {
         if !needed[i as usize] {
             continue;
@@ -136,8 +137,9 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
             }
         };
         slot_of[i as usize] = slots;
-        if let Some(origin) = origin {
-            preload.push(Preload { slot: slots, node: i, origin });
+        match origin {
+            Some(origin) => preload.push(Preload { slot: slots, node: i, origin }),
+            None => arg_count += graph.deps_of(i).len(),
         }
         slots += 1;
     }
@@ -149,8 +151,8 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
     for &o in &outputs {
         is_output[slot_of[o as usize] as usize] = true;
     }
-    let mut steps = Vec::new();
-    let mut args = Vec::new();
+    let mut steps = Vec::with_capacity(slots as usize - preload.len());
+    let mut args = Vec::with_capacity(arg_count);
     let mut last_use = vec![u32::MAX; slots as usize];
     for &i in &graph.topo {
         if !computes(i) {

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 
-use super::{Graph, GraphNode, NodeKind, SpecRef, cycle};
+use super::{Graph, GraphNode, NameIndex, NodeKind, SpecRef, cycle};
 use crate::error::{Consumer, Problem, Problems, Producer};
 use crate::registry::{ParamSpec, Str, TypeSpec};
 use crate::values::Config;
@@ -58,10 +58,10 @@ fn resolve_variants(
     config: &Config,
     later_module_wins: bool,
     problems: &mut Vec<Problem>,
-) -> (Vec<SpecRef>, HashMap<Str, u32>) {
+) -> (Vec<SpecRef>, NameIndex) {
     let text = |key: &str| config.text(key).map(str::to_string);
     let mut chosen: Vec<SpecRef> = Vec::with_capacity(specs.len());
-    let mut by_name: HashMap<Str, u32> = HashMap::with_capacity(specs.len());
+    let mut by_name = NameIndex::with_capacity_and_hasher(specs.len(), Default::default());
     let mut defaults: Vec<SpecRef> = Vec::new();
     for spec in specs {
         if spec.default_variant {
@@ -126,7 +126,7 @@ fn describe_conditions(spec: &SpecRef) -> String {
 /// checking types. Returns the dependency rows and the externals wanted as different types.
 fn link(
     nodes: &mut Vec<GraphNode>,
-    index: &mut HashMap<Str, u32>,
+    index: &mut NameIndex,
     problems: &mut Vec<Problem>,
 ) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     let functions = nodes.len();

@@ -9,12 +9,62 @@ mod cycle;
 pub(crate) mod lineage;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::error::Site;
 use crate::registry::{NodeSpec, Str, TypeSpec};
 use crate::values::Entry;
+
+/// Node name to node index. Names are identifiers chosen by the program's author, not untrusted
+/// input, so a fast non-cryptographic hash serves (building is dominated by these lookups).
+pub(crate) type NameIndex = HashMap<Str, u32, BuildHasherDefault<NameHasher>>;
+
+/// Multiply-rotate hashing, 8 bytes at a time, with a final mix so the low bits (which pick the
+/// bucket) depend on every byte.
+#[derive(Default)]
+pub(crate) struct NameHasher(u64);
+
+const MUL: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl NameHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(MUL);
+    }
+}
+
+impl Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
 
 /// A node spec, borrowed from a `static` or owned (hand-made nodes).
 #[derive(Clone)]
@@ -81,7 +131,7 @@ impl GraphNode {
 /// The validated graph. Indices are `u32`; edges are stored in compressed rows.
 pub(crate) struct Graph {
     pub(crate) nodes: Vec<GraphNode>,
-    pub(crate) index: HashMap<Str, u32>,
+    pub(crate) index: NameIndex,
     /// For node `i`, `deps[dep_start[i]..dep_start[i + 1]]` is the producer of each parameter.
     pub(crate) deps: Vec<u32>,
     pub(crate) dep_start: Vec<u32>,

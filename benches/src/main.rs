@@ -1,0 +1,501 @@
+//! `hamilton-bench`: Python Hamilton's anchor workloads W1 (graph build) and W2 (execution
+//! overhead) from `/work/shared/bench/README.md`, on the same graphs, node for node.
+//!
+//! ```text
+//! cargo run --release -p hamilton-bench                      # N = 100 and 1000
+//! cargo run --release -p hamilton-bench --features large     # also N = 10000
+//! cargo run --release -p hamilton-bench -- w1 --no-wait      # only W1, no quiet-machine guard
+//! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
+//! ```
+//!
+//! Prints Markdown tables, with Python Hamilton 1.90.0's figures from the README beside ours,
+//! and checks every graph's result. See `docs/benchmarks.md`.
+
+mod graphs;
+mod measure;
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use hamilton_core::{Driver, Inputs};
+
+use graphs::{Graph, Shape};
+use measure::{Rules, Sample, measure_runs as measure};
+
+/// Python Hamilton 1.90.0's figures, copied from the bench README (median of 3 runs' medians).
+mod python {
+    use super::Shape;
+
+    /// W1 build ms and the untimed check execute ms ("1 execute, info").
+    pub(crate) fn w1(shape: Shape, n: usize) -> Option<(f64, f64)> {
+        Some(match (shape, n) {
+            (Shape::Chain, 100) => (4.96, 1.25),
+            (Shape::Chain, 1000) => (42.0, 9.27),
+            (Shape::Chain, 10_000) => (525.6, 102.1),
+            (Shape::Fanin, 100) => (5.32, 2.28),
+            (Shape::Fanin, 1000) => (44.9, 131.4),
+            (Shape::Fanin, 10_000) => (565.4, 13803.0),
+            (Shape::Fantree, 100) => (5.83, 1.11),
+            (Shape::Fantree, 1000) => (48.6, 9.14),
+            (Shape::Fantree, 10_000) => (632.6, 101.4),
+            _ => return None,
+        })
+    }
+
+    /// W2 chain: (Hamilton execute ms, plain calls ms).
+    pub(crate) fn w2(n: usize) -> Option<(f64, f64)> {
+        match n {
+            1000 => Some((9.17, 0.066)),
+            10_000 => Some((96.6, 0.59)),
+            _ => None,
+        }
+    }
+}
+
+/// This port's targets on the 2-core machine: W1 in ms, W2 in µs per node.
+const TARGET_W1_10K_MS: f64 = 2.0;
+const TARGET_W2_CACHED_US: f64 = 0.15;
+const TARGET_W2_PLANNING_US: f64 = 0.3;
+
+struct Options {
+    w1: bool,
+    w2: bool,
+    wait: bool,
+    runs: usize,
+    /// `profile OP SHAPE N ITERATIONS`: run one operation in a loop, for a profiler.
+    profile: Option<Profile>,
+}
+
+/// The operation a `profile` run repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ProfileOp {
+    /// `Builder::build`.
+    Build,
+    /// `execute` on a driver built once (the plan is cached after the first call).
+    Execute,
+    /// A fresh driver (built, not counted) and its first `execute` (planning included).
+    Plan,
+}
+
+struct Profile {
+    op: ProfileOp,
+    shape: Shape,
+    n: usize,
+    iterations: usize,
+}
+
+const USAGE: &str = "\
+usage: hamilton-bench [w1] [w2] [--runs K] [--no-wait]
+       hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
+  w1         graph build (all shapes and sizes)
+  w2         execution overhead (chain; fanin and fantree)
+  (neither)  both
+  --runs K   K independent runs per figure, reporting the median of the run medians and
+             their spread (default 3, as the Python figures)
+  --no-wait  one attempt per figure, even when other processes load the machine
+  profile    repeat one operation, untimed, for `perf record` or `valgrind --tool=callgrind`
+             (plan = a fresh driver per iteration and its first execute)
+Build with `--features large` for the N = 10000 graphs.";
+
+fn parse_profile(args: &[String]) -> Result<Profile, String> {
+    let [op, shape, n, iterations] = args else {
+        return Err("`profile` takes OP SHAPE N ITERATIONS".to_string());
+    };
+    let op = match op.as_str() {
+        "build" => ProfileOp::Build,
+        "execute" => ProfileOp::Execute,
+        "plan" => ProfileOp::Plan,
+        other => return Err(format!("unknown profile operation `{other}`")),
+    };
+    let shape = match shape.as_str() {
+        "chain" => Shape::Chain,
+        "fanin" => Shape::Fanin,
+        "fantree" => Shape::Fantree,
+        other => return Err(format!("unknown shape `{other}`")),
+    };
+    let n = n.parse().map_err(|_| format!("N must be a number, not `{n}`"))?;
+    let iterations = iterations
+        .parse()
+        .map_err(|_| format!("ITERATIONS must be a number, not `{iterations}`"))?;
+    Ok(Profile { op, shape, n, iterations })
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options { w1: false, w2: false, wait: true, runs: 3, profile: None };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "profile") {
+        o.profile = Some(parse_profile(&args[1..])?);
+        return Ok(o);
+    }
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => {
+                let k = args.next().unwrap_or_default();
+                o.runs =
+                    k.parse().ok().filter(|&k| k > 0).ok_or("--runs takes a positive number")?;
+            }
+            "w1" => o.w1 = true,
+            "w2" => o.w2 = true,
+            "--no-wait" => o.wait = false,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if !o.w1 && !o.w2 {
+        o.w1 = true;
+        o.w2 = true;
+    }
+    Ok(o)
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{USAGE}");
+            return if e.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        }
+    };
+    if let Some(p) = &options.profile {
+        return profile(p);
+    }
+    let rules = |repeats| Rules {
+        warmup: 1,
+        repeats,
+        max_others: 0.25,
+        attempts: if options.wait { 5 } else { 1 },
+        runs: options.runs,
+    };
+    environment();
+    let graphs = graphs::all();
+    let mut report = Report::default();
+    if options.w1 {
+        w1(&graphs, rules(5), &mut report);
+    }
+    if options.w2 {
+        w2(&graphs, rules(20), &mut report);
+    }
+    if !report.targets.is_empty() {
+        println!("## Targets\n");
+        println!("| target | measured | met |\n|---|---:|---|");
+        for t in &report.targets {
+            println!("{t}");
+        }
+        println!();
+    }
+    if report.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for f in &report.failures {
+            eprintln!("check failed: {f}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// What the run found besides the tables: target checks (table rows) and failed checks.
+#[derive(Default)]
+struct Report {
+    targets: Vec<String>,
+    failures: Vec<String>,
+}
+
+impl Report {
+    fn target(&mut self, what: String, measured: f64, limit: f64, unit: &str) {
+        let met = if measured <= limit { "yes" } else { "**no**" };
+        self.targets.push(format!("| {what} ≤ {limit} {unit} | {measured:.3} {unit} | {met} |"));
+    }
+}
+
+/// The heading line that states how a table's figures were taken.
+fn method(rules: Rules) -> String {
+    let runs = if rules.runs > 1 {
+        format!("; median of {} runs' medians, min–max = spread of the run medians", rules.runs)
+    } else {
+        "; one run, min–max = fastest and slowest call".to_string()
+    };
+    format!("median of {} after {} warm-up{runs}", rules.repeats, rules.warmup)
+}
+
+fn environment() {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    println!("# hamilton-rs benchmarks (W1, W2)\n");
+    println!("| item | value |\n|---|---|");
+    println!("| machine | {cores} × {cpu}, Linux {} |", kernel.trim());
+    println!("| rustc | {} |", env!("BENCH_RUSTC_VERSION"));
+    let profile = if cfg!(debug_assertions) {
+        "debug (figures meaningless: use --release)"
+    } else {
+        "release"
+    };
+    println!("| profile | {profile} |");
+    let large = if cfg!(feature = "large") { "on (N = 10000 included)" } else { "off" };
+    println!("| feature `large` | {large} |");
+    println!("| Python figures | Hamilton 1.90.0, CPython 3.11.7, same machine (bench README) |");
+
+    // The first build of a process collects and sorts every registered node once; later
+    // builds (all timed figures, after a warm-up) do not pay for it.
+    let graphs = graphs::all();
+    let registered: usize = graphs.iter().map(Graph::function_nodes).sum();
+    let start = Instant::now();
+    let dr = build(&graphs[0]);
+    let first = start.elapsed();
+    drop(dr);
+    println!(
+        "| first build in the process | {} ms ({} {}, incl. the one-time collection of all {registered} registered nodes) |\n",
+        ms(first),
+        graphs[0].shape.name(),
+        graphs[0].n
+    );
+}
+
+fn profile(p: &Profile) -> ExitCode {
+    let graphs = graphs::all();
+    let Some(g) = graphs.iter().find(|g| g.shape == p.shape && g.n == p.n) else {
+        eprintln!(
+            "error: no {} graph with N = {} in this build (N = 10000 needs `--features large`)",
+            p.shape.name(),
+            p.n
+        );
+        return ExitCode::FAILURE;
+    };
+    let output = g.output();
+    let request = [output.as_str()];
+    let dr = build(g);
+    let start = Instant::now();
+    for _ in 0..p.iterations {
+        match p.op {
+            ProfileOp::Build => drop(black_box(build(g))),
+            ProfileOp::Execute => drop(black_box(dr.execute(&request, inputs()))),
+            ProfileOp::Plan => {
+                let fresh = build(g);
+                drop(black_box(fresh.execute(&request, inputs())));
+            }
+        }
+    }
+    let per = start.elapsed() / p.iterations.max(1) as u32;
+    eprintln!("{:?} {} N = {}: {} ms per iteration", p.op, p.shape.name(), p.n, ms(per));
+    ExitCode::SUCCESS
+}
+
+fn build(g: &Graph) -> Driver {
+    Driver::builder().with_modules([g.module]).build().expect("the generated graph builds")
+}
+
+fn inputs() -> Inputs {
+    Inputs::new().with("x", 0_i64)
+}
+
+/// Executes the graph's check request; `Err` describes a wrong or missing result.
+fn check(dr: &Driver, g: &Graph) -> Result<(), String> {
+    let output = g.output();
+    let out = dr.execute(&[output.as_str()], inputs()).map_err(|e| e.to_string())?;
+    let got = *out.get::<i64>(&output).map_err(|e| e.to_string())?;
+    if got == g.expected() {
+        Ok(())
+    } else {
+        Err(format!("{} N = {}: {output} = {got}, expected {}", g.shape.name(), g.n, g.expected()))
+    }
+}
+
+fn w1(graphs: &[Graph], rules: Rules, report: &mut Report) {
+    println!(
+        "## W1 graph build: `Driver::builder().with_modules([m::MODULE]).build()`, {}\n",
+        method(rules)
+    );
+    println!(
+        "| shape | N | function nodes | build ms | min–max ms | µs per function node | Python build ms | Python µs per node | × faster | 1 execute, info (ms) | Python 1 execute (ms) | others_cores |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for g in graphs {
+        let s = measure(rules, || (), |()| build(g));
+        let dr = build(g);
+        let start = Instant::now();
+        let checked = check(&dr, g);
+        let exec = start.elapsed();
+        if let Err(e) = checked {
+            report.failures.push(e);
+        }
+        let nodes = g.function_nodes();
+        let (py_build, py_exec) = python::w1(g.shape, g.n).unwrap_or((f64::NAN, f64::NAN));
+        println!(
+            "| {} | {} | {nodes} | {} | {}–{} | {} | {py_build} | {:.1} | {:.0}× | {} | {py_exec} | {} |",
+            g.shape.name(),
+            g.n,
+            ms(s.median),
+            ms(s.min),
+            ms(s.max),
+            per_node(s.median, nodes),
+            py_build * 1000.0 / nodes as f64,
+            py_build / (s.median.as_secs_f64() * 1e3),
+            ms(exec),
+            others(&s),
+        );
+        if g.n == 10_000 {
+            let what = format!("W1 build, {} N = 10000", g.shape.name());
+            report.target(what, s.median.as_secs_f64() * 1e3, TARGET_W1_10K_MS, "ms");
+        }
+    }
+    println!();
+}
+
+/// Execute of `g`'s request (a) again on one driver (plan cached) and (b) as the first execute of
+/// a fresh driver (planning included; the build is not timed).
+fn execute_figures(g: &Graph, rules: Rules) -> (Sample, Sample) {
+    let output = g.output();
+    let request = [output.as_str()];
+    let dr = build(g);
+    let cached = measure(rules, inputs, |i| dr.execute(&request, i).expect("executes"));
+    let first = measure(
+        rules,
+        || (build(g), inputs()),
+        |(fresh, i)| {
+            let out = fresh.execute(&request, i).expect("executes");
+            // The driver is dropped with the result, after the clock stops.
+            (out, fresh)
+        },
+    );
+    (cached, first)
+}
+
+fn w2(graphs: &[Graph], rules: Rules, report: &mut Report) {
+    println!("## W2 chain execute: `dr.execute(&[\"node_{{N-1}}\"], inputs)`, {}\n", method(rules));
+    println!(
+        "| N | variant | per execute ms | min–max ms | µs per node | target µs/node | Python µs per node | × faster than Python | others_cores |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    for g in graphs.iter().filter(|g| g.shape == Shape::Chain && g.n >= 1000) {
+        let (py_exec, py_plain) = python::w2(g.n).unwrap_or((f64::NAN, f64::NAN));
+        let py_exec_us = py_exec * 1000.0 / g.n as f64;
+        let py_plain_us = py_plain * 1000.0 / g.n as f64;
+        let (cached, first) = execute_figures(g, rules);
+        let functions = g.functions.expect("chain graphs carry their functions");
+        let direct = measure(
+            rules,
+            || (),
+            |()| {
+                let mut v = black_box(0_i64);
+                for f in black_box(functions) {
+                    v = f(v);
+                }
+                black_box(v)
+            },
+        );
+        let v = functions.iter().fold(0_i64, |v, f| f(v));
+        if v != g.expected() {
+            report.failures.push(format!(
+                "direct chain N = {}: {v}, expected {}",
+                g.n,
+                g.expected()
+            ));
+        }
+        if let Err(e) = check(&build(g), g) {
+            report.failures.push(e);
+        }
+        let us = |s: &Sample| s.median.as_secs_f64() * 1e6 / g.n as f64;
+        report.target(
+            format!("W2 (a) chain N = {}, µs/node", g.n),
+            us(&cached),
+            TARGET_W2_CACHED_US,
+            "µs",
+        );
+        report.target(
+            format!("W2 (b) chain N = {}, µs/node", g.n),
+            us(&first),
+            TARGET_W2_PLANNING_US,
+            "µs",
+        );
+        let rows = [
+            (
+                "(a) execute again (plan cached)",
+                &cached,
+                TARGET_W2_CACHED_US.to_string(),
+                py_exec_us,
+            ),
+            (
+                "(b) first execute (incl. planning)",
+                &first,
+                TARGET_W2_PLANNING_US.to_string(),
+                py_exec_us,
+            ),
+            ("(c) direct calls, no framework", &direct, "–".to_string(), py_plain_us),
+        ];
+        for (variant, s, target, py) in rows {
+            println!(
+                "| {} | {variant} | {} | {}–{} | {} | {target} | {py:.3} | {:.0}× | {} |",
+                g.n,
+                ms(s.median),
+                ms(s.min),
+                ms(s.max),
+                per_node(s.median, g.n),
+                py / us(s),
+                others(s),
+            );
+        }
+        println!(
+            "| {} | (b) − (a): planning alone | | | {:.3} | | | | |",
+            g.n,
+            us(&first) - us(&cached)
+        );
+    }
+    println!();
+
+    println!("## W2 execute of every shape (linear in N?), {}\n", method(rules));
+    println!(
+        "| shape | N | function nodes | execute again ms | µs per node | first execute ms (incl. planning) | µs per node | Python 1 execute ms | others_cores |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for g in graphs {
+        let nodes = g.function_nodes();
+        let (cached, first) = execute_figures(g, rules);
+        let py_exec = python::w1(g.shape, g.n).map_or(f64::NAN, |p| p.1);
+        println!(
+            "| {} | {} | {nodes} | {} | {} | {} | {} | {py_exec} | {} |",
+            g.shape.name(),
+            g.n,
+            ms(cached.median),
+            per_node(cached.median, nodes),
+            ms(first.median),
+            per_node(first.median, nodes),
+            others(if cached.others >= first.others { &cached } else { &first }),
+        );
+    }
+    println!();
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 100.0 {
+        format!("{ms:.1}")
+    } else if ms >= 1.0 {
+        format!("{ms:.3}")
+    } else {
+        format!("{ms:.4}")
+    }
+}
+
+fn per_node(d: Duration, nodes: usize) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1e6 / nodes as f64)
+}
+
+fn others(s: &Sample) -> String {
+    match s.redone {
+        0 => format!("{:.2}", s.others),
+        k => format!("{:.2} ({k} redone)", s.others),
+    }
+}
