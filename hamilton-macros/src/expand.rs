@@ -180,6 +180,21 @@ fn registration(
         }
     });
     let n_conditions = meta.conditions.len();
+    // Empty lists need no static of their own (fewer items per node: faster compiles).
+    let (params_static, params_ref) = static_list(
+        quote!(__HAMILTON_PARAMS),
+        quote!(__h::ParamSpec),
+        n_params,
+        quote!(#(#param_specs),*),
+    );
+    let (tags_static, tags_ref) =
+        static_list(quote!(__HAMILTON_TAGS), quote!(__h::Tag), n_tags, quote!(#(#tags),*));
+    let (conditions_static, conditions_ref) = static_list(
+        quote!(__HAMILTON_CONDITIONS),
+        quote!(__h::Condition),
+        n_conditions,
+        quote!(#(#conditions),*),
+    );
     let out_ty = &output.ty;
     let out_spelled = signature::spell(out_ty);
     let fallible = output.fallible;
@@ -194,9 +209,9 @@ fn registration(
 
             #shim
 
-            static __HAMILTON_PARAMS: [__h::ParamSpec; #n_params] = [#(#param_specs),*];
-            static __HAMILTON_TAGS: [__h::Tag; #n_tags] = [#(#tags),*];
-            static __HAMILTON_CONDITIONS: [__h::Condition; #n_conditions] = [#(#conditions),*];
+            #params_static
+            #tags_static
+            #conditions_static
             static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
                 name: __h::Cow::Borrowed(#name),
                 function: __h::Cow::Borrowed(#fn_name),
@@ -204,10 +219,10 @@ fn registration(
                 file: __h::Cow::Borrowed(::core::file!()),
                 line: #line,
                 doc: __h::Cow::Borrowed(#doc),
-                tags: __h::Cow::Borrowed(&__HAMILTON_TAGS),
-                conditions: __h::Cow::Borrowed(&__HAMILTON_CONDITIONS),
+                tags: __h::Cow::Borrowed(#tags_ref),
+                conditions: __h::Cow::Borrowed(#conditions_ref),
                 default_variant: #default_variant,
-                params: __h::Cow::Borrowed(&__HAMILTON_PARAMS),
+                params: __h::Cow::Borrowed(#params_ref),
                 output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
                 fallible: #fallible,
                 code_version: #version,
@@ -215,6 +230,20 @@ fn registration(
             };
             __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
         };
+    }
+}
+
+/// A `static NAME: [ty; n] = [items]` and a reference to it, or nothing and `&[]` when `n` is 0.
+fn static_list(
+    name: TokenStream,
+    ty: TokenStream,
+    n: usize,
+    items: TokenStream,
+) -> (TokenStream, TokenStream) {
+    if n == 0 {
+        (quote!(), quote!(&[]))
+    } else {
+        (quote!(static #name: [#ty; #n] = [#items];), quote!(&#name))
     }
 }
 
