@@ -72,22 +72,7 @@ fn cause_of(e: NodeError) -> Cause {
 }
 
 pub(crate) fn failure(graph: &Graph, node: u32, cause: Cause) -> Error {
-    let site = match graph.node(node).spec() {
-        Some(spec) => spec.site(),
-        None => unreachable_site(graph, node),
-    };
-    Error::NodeFailed(Box::new(NodeFailure { site, cause }))
-}
-
-fn unreachable_site(graph: &Graph, node: u32) -> crate::error::Site {
-    let name = graph.node(node).name.to_string();
-    crate::error::Site {
-        function: name.clone(),
-        node: name,
-        module: String::new(),
-        file: String::new(),
-        line: 0,
-    }
+    Error::NodeFailed(Box::new(NodeFailure { site: graph.node(node).site(), cause }))
 }
 
 /// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).

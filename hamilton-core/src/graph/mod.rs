@@ -126,6 +126,20 @@ impl GraphNode {
             _ => None,
         }
     }
+
+    /// Where the node's function is; for inputs and config, only the name is known.
+    pub(crate) fn site(&self) -> Site {
+        match self.spec() {
+            Some(spec) => spec.site(),
+            None => Site {
+                node: self.name.to_string(),
+                function: self.name.to_string(),
+                module: String::new(),
+                file: String::new(),
+                line: 0,
+            },
+        }
+    }
 }
 
 /// The validated graph. Indices are `u32`; edges are stored in compressed rows.
