@@ -23,7 +23,25 @@ use crate::registry::TypeSpec;
 /// ```
 #[derive(Debug, Default)]
 pub struct Outputs {
-    entries: Vec<(String, Value, TypeSpec)>,
+    entries: Vec<Output>,
+}
+
+/// One requested value with its name and type.
+#[derive(Debug)]
+struct Output {
+    name: String,
+    value: Value,
+    ty: TypeSpec,
+}
+
+impl Output {
+    fn wrong_type<T>(&self) -> Error {
+        Error::OutputType {
+            name: self.name.clone(),
+            stored: (self.ty.name)().to_string(),
+            asked: std::any::type_name::<T>().to_string(),
+        }
+    }
 }
 
 impl Outputs {
@@ -32,61 +50,48 @@ impl Outputs {
     }
 
     pub(crate) fn push(&mut self, name: String, value: Value, ty: TypeSpec) {
-        self.entries.push((name, value, ty));
+        self.entries.push(Output { name, value, ty });
     }
 
-    fn not_requested(&self, name: &str) -> Error {
-        Error::OutputNotRequested {
+    fn position(&self, name: &str) -> Result<usize, Error> {
+        self.entries.iter().position(|e| e.name == name).ok_or_else(|| Error::OutputNotRequested {
             name: name.to_string(),
             requested: self.names().map(str::to_string).collect(),
-        }
-    }
-
-    fn find(&self, name: &str) -> Result<&(String, Value, TypeSpec), Error> {
-        self.entries.iter().find(|e| e.0 == name).ok_or_else(|| self.not_requested(name))
-    }
-
-    fn wrong_type<T>(entry: &(String, Value, TypeSpec)) -> Error {
-        Error::OutputType {
-            name: entry.0.clone(),
-            stored: (entry.2.name)().to_string(),
-            asked: std::any::type_name::<T>().to_string(),
-        }
+        })
     }
 
     /// Borrows output `name` as a `T`.
     pub fn get<T: 'static>(&self, name: &str) -> Result<&T, Error> {
-        let entry = self.find(name)?;
-        entry.1.downcast_ref::<T>().ok_or_else(|| Self::wrong_type::<T>(entry))
+        let entry = &self.entries[self.position(name)?];
+        entry.value.downcast_ref::<T>().ok_or_else(|| entry.wrong_type::<T>())
     }
 
     /// Output `name` as a shared `Arc<T>` (no copy).
     pub fn get_arc<T: Send + Sync + 'static>(&self, name: &str) -> Result<Arc<T>, Error> {
-        let entry = self.find(name)?;
-        entry.1.clone().downcast_arc::<T>().map_err(|_| Self::wrong_type::<T>(entry))
+        let entry = &self.entries[self.position(name)?];
+        entry.value.clone().downcast_arc::<T>().map_err(|_| entry.wrong_type::<T>())
     }
 
     /// Removes output `name` and returns it by value (moved when no one else holds it, cloned
-    /// otherwise).
+    /// otherwise). On a wrong type the output stays.
     pub fn take<T: Clone + Send + Sync + 'static>(&mut self, name: &str) -> Result<T, Error> {
-        let pos = self.entries.iter().position(|e| e.0 == name);
-        let pos = pos.ok_or_else(|| self.not_requested(name))?;
-        let (name, value, ty) = self.entries.remove(pos);
-        value.into_inner::<T>().map_err(|value| {
-            let err = Self::wrong_type::<T>(&(name.clone(), value.clone(), ty));
-            self.entries.insert(pos, (name, value, ty));
-            err
-        })
+        let pos = self.position(name)?;
+        let entry = &self.entries[pos];
+        if entry.value.downcast_ref::<T>().is_none() {
+            return Err(entry.wrong_type::<T>());
+        }
+        let Output { name, value, ty } = self.entries.remove(pos);
+        value.into_inner::<T>().map_err(|value| Output { name, value, ty }.wrong_type::<T>())
     }
 
     /// The output names, in request order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.0.as_str())
+        self.entries.iter().map(|e| e.name.as_str())
     }
 
     /// The full type name of output `name`.
     pub fn type_name(&self, name: &str) -> Option<&'static str> {
-        self.entries.iter().find(|e| e.0 == name).map(|e| (e.2.name)())
+        self.entries.iter().find(|e| e.name == name).map(|e| (e.ty.name)())
     }
 
     /// The number of outputs.

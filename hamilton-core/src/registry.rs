@@ -275,8 +275,8 @@ impl NodeSpec {
 
     /// Whether the node takes part in a graph built with `config` (ignoring default variants,
     /// which the graph builder resolves against the other variants of the same name).
-    pub(crate) fn conditions_hold(&self, text: impl Fn(&str) -> Option<String>) -> bool {
-        self.conditions.iter().all(|c| c.holds(text(&c.key).as_deref()))
+    pub(crate) fn conditions_hold(&self, config: &crate::Config) -> bool {
+        self.conditions.iter().all(|c| c.holds(config.text(&c.key)))
     }
 }
 

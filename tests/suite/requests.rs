@@ -186,3 +186,12 @@ fn a_requested_input_is_returned_as_given() {
         "{err}"
     );
 }
+
+#[test]
+fn taking_an_output_as_the_wrong_type_leaves_it_in_place() {
+    let mut out = driver()
+        .execute(&["mean"], Inputs::new().with("path", "1,3").with("limit", 2_usize))
+        .unwrap();
+    assert_eq!(out.take::<i64>("mean").unwrap_err().codes(), vec!["H015"]);
+    assert_eq!(out.take::<f64>("mean").unwrap(), 2.0);
+}

@@ -59,7 +59,6 @@ fn resolve_variants(
     later_module_wins: bool,
     problems: &mut Vec<Problem>,
 ) -> (Vec<SpecRef>, NameIndex) {
-    let text = |key: &str| config.text(key).map(str::to_string);
     let mut chosen: Vec<SpecRef> = Vec::with_capacity(specs.len());
     let mut by_name = NameIndex::with_capacity_and_hasher(specs.len(), Default::default());
     let mut defaults: Vec<SpecRef> = Vec::new();
@@ -68,7 +67,7 @@ fn resolve_variants(
             defaults.push(spec);
             continue;
         }
-        if config.contains(&spec.name) || !spec.conditions_hold(text) {
+        if config.contains(&spec.name) || !spec.conditions_hold(config) {
             continue;
         }
         match by_name.entry(spec.name.clone()) {
