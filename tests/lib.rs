@@ -1,2 +1,2 @@
-//! Integration tests of hamilton-core live in `suite/` (one file per behaviour) and compile-fail
-//! UI tests of the macros in `ui/`. This library is empty.
+//! Integration tests of hamilton-core live in `suite/` (one file per behaviour); compile-fail UI
+//! tests of the macros are the `hamilton-ui-tests` package in `ui/`. This library is empty.

@@ -29,7 +29,7 @@ use proc_macro::TokenStream;
 /// Compile errors, each at the offending token: generics, `self`, `impl Trait`, patterns,
 /// `&mut`, `async`, a missing return type, a name ending in `__`, unknown or repeated keys,
 /// `#[default]` on an `Option`, and `#[node]` on anything but a function. The function is
-/// emitted even then, so calls to it do not fail as well. `tests/ui/` holds one case of each.
+/// emitted even then, so calls to it do not fail as well. `tests/ui/cases/` holds one case of each.
 #[proc_macro_attribute]
 pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::node(args.into(), item.into()).into()
