@@ -1,0 +1,46 @@
+//! Trains the digits classifier on the first half of the data set, reads the digits of the second
+//! half and prints the accuracy and a few predictions.
+//!
+//! `cargo run --release -p hamilton-examples --bin digits [-- dev|prod]` (default `prod`)
+
+use std::time::Instant;
+
+use hamilton_core::polars::prelude::{DataFrame, DataType, Series, UInt32Chunked};
+use hamilton_core::prelude::*;
+use hamilton_examples::digits::{self, DigitClassifier};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let env = std::env::args().nth(1).unwrap_or_else(|| "prod".to_string());
+    let dr = Driver::builder()
+        .with_modules([digits::MODULE])
+        .with_config(Config::new().with("env", env.clone()))
+        .build()?;
+
+    // The images to read: the half of the data set that the model does not train on.
+    let held_out = dr.execute(&["held_out_digits"], Inputs::new())?.take::<DataFrame>("held_out_digits")?;
+    let truth = held_out.column(digits::TARGET)?.cast(&DataType::UInt32)?;
+
+    let started = Instant::now();
+    let out = dr.execute(
+        &["digits_model", "predicted_digits", "accuracy"],
+        Inputs::new().with("input_digits", held_out),
+    )?;
+    let elapsed = started.elapsed();
+
+    let model = out.get::<DigitClassifier>("digits_model")?;
+    let predicted = out.get::<Series>("predicted_digits")?.u32()?;
+    let accuracy = out.get::<f64>("accuracy")?;
+    println!(
+        "[{env}] trained on {} images, read {} others in {:.2} s",
+        model.training_rows(),
+        predicted.len(),
+        elapsed.as_secs_f64()
+    );
+    println!("[{env}] accuracy: {accuracy:.4}");
+    let first = |digits: &UInt32Chunked| {
+        digits.iter().take(12).map(|d| d.map_or("-".to_string(), |d| d.to_string())).collect::<Vec<_>>().join(" ")
+    };
+    println!("[{env}] predicted: {}", first(predicted));
+    println!("[{env}] actual:    {}", first(truth.u32()?));
+    Ok(())
+}
