@@ -64,3 +64,17 @@ pub fn config_when_default(args: TokenStream, item: TokenStream) -> TokenStream 
 pub fn tag(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("tag", args.into(), item.into()).into()
 }
+
+/// `#[check_output(range = (0, 10), allow_nans = false, importance = "fail")]`: built-in
+/// validators of the node's output, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn check_output(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("check_output", args.into(), item.into()).into()
+}
+
+/// `#[check_output_custom(MyValidator, importance = "warn")]`: validators implementing
+/// `hamilton_core::quality::Validator`, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn check_output_custom(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("check_output_custom", args.into(), item.into()).into()
+}
