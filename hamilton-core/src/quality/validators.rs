@@ -52,10 +52,19 @@ macro_rules! numbers {
 }
 numbers!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
 
-/// A floating-point number (the types that can be NaN).
-pub trait Float: Number {}
-impl Float for f32 {}
-impl Float for f64 {}
+// Validators implement `Validator<T>` for each concrete type they check (not through a blanket
+// impl over `Number`), so that using one on another type reports "this validator cannot check a
+// node output of type `T`" rather than a missing `Number` bound.
+macro_rules! for_numbers {
+    ($impls:ident) => {
+        $impls!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+    };
+}
+macro_rules! for_floats {
+    ($impls:ident) => {
+        $impls!(f32, f64);
+    };
+}
 
 /// A value a validator can compare: a number (as `f64`), a text or a boolean.
 #[derive(Clone, Debug, PartialEq)]
@@ -194,37 +203,42 @@ impl Range {
     }
 }
 
-impl<N: Number> Validator<N> for Range {
-    fn name(&self) -> Cow<'static, str> {
-        "range_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("the value lies within {}", interval(self.lo, self.hi))
-    }
-    fn validate(&self, value: &N) -> ValidationResult {
-        let v = value.to_f64();
-        let range = interval(self.lo, self.hi);
-        if v.is_nan() || (self.lo <= v && v <= self.hi) {
-            ValidationResult::pass(format!("{v} is within {range}"))
-        } else {
-            ValidationResult::fail(format!("{v} is outside {range}"))
-                .with_diagnostic("range", range)
-                .with_diagnostic("value", v)
+macro_rules! range_impls {
+    ($($t:ty),*) => {$(
+        impl Validator<$t> for Range {
+            fn name(&self) -> Cow<'static, str> {
+                "range_validator".into()
+            }
+            fn description(&self) -> String {
+                format!("the value lies within {}", interval(self.lo, self.hi))
+            }
+            fn validate(&self, value: &$t) -> ValidationResult {
+                let v = value.to_f64();
+                let range = interval(self.lo, self.hi);
+                if v.is_nan() || (self.lo <= v && v <= self.hi) {
+                    ValidationResult::pass(format!("{v} is within {range}"))
+                } else {
+                    ValidationResult::fail(format!("{v} is outside {range}"))
+                        .with_diagnostic("range", range)
+                        .with_diagnostic("value", v)
+                }
+            }
         }
-    }
-}
 
-impl<N: Number> Validator<Vec<N>> for Range {
-    fn name(&self) -> Cow<'static, str> {
-        "range_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("every value lies within {}", interval(self.lo, self.hi))
-    }
-    fn validate(&self, value: &Vec<N>) -> ValidationResult {
-        self.check(numbers(value))
-    }
+        impl Validator<Vec<$t>> for Range {
+            fn name(&self) -> Cow<'static, str> {
+                "range_validator".into()
+            }
+            fn description(&self) -> String {
+                format!("every value lies within {}", interval(self.lo, self.hi))
+            }
+            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
+                self.check(numbers(value))
+            }
+        }
+    )*};
 }
+for_numbers!(range_impls);
 
 // ---------------------------------------------------------------------------------------------
 // values_in
@@ -327,29 +341,34 @@ macro_rules! values_in_for {
 values_in_for!(String, "the text", |v| Scalar::Text(v.clone()));
 values_in_for!(bool, "the flag", |v| Scalar::Bool(*v));
 
-impl<N: Number> Validator<N> for ValuesIn {
-    fn name(&self) -> Cow<'static, str> {
-        "values_in_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("the value is one of {}", self.allowed())
-    }
-    fn validate(&self, value: &N) -> ValidationResult {
-        self.check_one(Scalar::Number(value.to_f64()))
-    }
-}
+macro_rules! values_in_impls {
+    ($($t:ty),*) => {$(
+        impl Validator<$t> for ValuesIn {
+            fn name(&self) -> Cow<'static, str> {
+                "values_in_validator".into()
+            }
+            fn description(&self) -> String {
+                format!("the value is one of {}", self.allowed())
+            }
+            fn validate(&self, value: &$t) -> ValidationResult {
+                self.check_one(Scalar::Number(value.to_f64()))
+            }
+        }
 
-impl<N: Number> Validator<Vec<N>> for ValuesIn {
-    fn name(&self) -> Cow<'static, str> {
-        "values_in_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("every value is one of {}", self.allowed())
-    }
-    fn validate(&self, value: &Vec<N>) -> ValidationResult {
-        self.check(value.iter().map(|n| scalar_number(n.to_f64())))
-    }
+        impl Validator<Vec<$t>> for ValuesIn {
+            fn name(&self) -> Cow<'static, str> {
+                "values_in_validator".into()
+            }
+            fn description(&self) -> String {
+                format!("every value is one of {}", self.allowed())
+            }
+            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
+                self.check(value.iter().map(|n| scalar_number(n.to_f64())))
+            }
+        }
+    )*};
 }
+for_numbers!(values_in_impls);
 
 // ---------------------------------------------------------------------------------------------
 // allow_nans, max_fraction_nans
@@ -384,33 +403,38 @@ impl AllowNans {
     }
 }
 
-impl<F: Float> Validator<F> for AllowNans {
-    fn name(&self) -> Cow<'static, str> {
-        "allow_nans_validator".into()
-    }
-    fn description(&self) -> String {
-        if self.allow { "the value may be NaN".into() } else { "the value is not NaN".into() }
-    }
-    fn validate(&self, value: &F) -> ValidationResult {
-        if !self.allow && value.to_f64().is_nan() {
-            ValidationResult::fail("the value is NaN")
-        } else {
-            ValidationResult::pass("the value is allowed")
+macro_rules! allow_nans_impls {
+    ($($t:ty),*) => {$(
+        impl Validator<$t> for AllowNans {
+            fn name(&self) -> Cow<'static, str> {
+                "allow_nans_validator".into()
+            }
+            fn description(&self) -> String {
+                if self.allow { "the value may be NaN".into() } else { "the value is not NaN".into() }
+            }
+            fn validate(&self, value: &$t) -> ValidationResult {
+                if !self.allow && value.to_f64().is_nan() {
+                    ValidationResult::fail("the value is NaN")
+                } else {
+                    ValidationResult::pass("the value is allowed")
+                }
+            }
         }
-    }
-}
 
-impl<F: Float> Validator<Vec<F>> for AllowNans {
-    fn name(&self) -> Cow<'static, str> {
-        "allow_nans_validator".into()
-    }
-    fn description(&self) -> String {
-        if self.allow { "values may be NaN".into() } else { "no value is NaN".into() }
-    }
-    fn validate(&self, value: &Vec<F>) -> ValidationResult {
-        self.check(numbers(value))
-    }
+        impl Validator<Vec<$t>> for AllowNans {
+            fn name(&self) -> Cow<'static, str> {
+                "allow_nans_validator".into()
+            }
+            fn description(&self) -> String {
+                if self.allow { "values may be NaN".into() } else { "no value is NaN".into() }
+            }
+            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
+                self.check(numbers(value))
+            }
+        }
+    )*};
 }
+for_floats!(allow_nans_impls);
 
 /// `max_fraction_nans = f`: at most that fraction (0..=1) of the values are NaN or null.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -443,17 +467,22 @@ impl MaxFractionNans {
     }
 }
 
-impl<F: Float> Validator<Vec<F>> for MaxFractionNans {
-    fn name(&self) -> Cow<'static, str> {
-        "max_fraction_nans_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("at most a fraction {} of the values are NaN", self.max)
-    }
-    fn validate(&self, value: &Vec<F>) -> ValidationResult {
-        self.check(numbers(value))
-    }
+macro_rules! max_fraction_nans_impls {
+    ($($t:ty),*) => {$(
+        impl Validator<Vec<$t>> for MaxFractionNans {
+            fn name(&self) -> Cow<'static, str> {
+                "max_fraction_nans_validator".into()
+            }
+            fn description(&self) -> String {
+                format!("at most a fraction {} of the values are NaN", self.max)
+            }
+            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
+                self.check(numbers(value))
+            }
+        }
+    )*};
 }
+for_floats!(max_fraction_nans_impls);
 
 // ---------------------------------------------------------------------------------------------
 // mean_in_range, max_standard_dev
@@ -490,17 +519,22 @@ impl MeanInRange {
     }
 }
 
-impl<N: Number> Validator<Vec<N>> for MeanInRange {
-    fn name(&self) -> Cow<'static, str> {
-        "mean_in_range_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("the mean lies within {}", interval(self.lo, self.hi))
-    }
-    fn validate(&self, value: &Vec<N>) -> ValidationResult {
-        self.check(numbers(value))
-    }
+macro_rules! mean_in_range_impls {
+    ($($t:ty),*) => {$(
+        impl Validator<Vec<$t>> for MeanInRange {
+            fn name(&self) -> Cow<'static, str> {
+                "mean_in_range_validator".into()
+            }
+            fn description(&self) -> String {
+                format!("the mean lies within {}", interval(self.lo, self.hi))
+            }
+            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
+                self.check(numbers(value))
+            }
+        }
+    )*};
 }
+for_numbers!(mean_in_range_impls);
 
 /// `max_standard_dev = s`: the sample standard deviation (ddof = 1) is at most `s`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -540,17 +574,22 @@ impl MaxStandardDev {
     }
 }
 
-impl<N: Number> Validator<Vec<N>> for MaxStandardDev {
-    fn name(&self) -> Cow<'static, str> {
-        "max_standard_dev_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("the sample standard deviation is at most {}", self.max)
-    }
-    fn validate(&self, value: &Vec<N>) -> ValidationResult {
-        self.check(numbers(value))
-    }
+macro_rules! max_standard_dev_impls {
+    ($($t:ty),*) => {$(
+        impl Validator<Vec<$t>> for MaxStandardDev {
+            fn name(&self) -> Cow<'static, str> {
+                "max_standard_dev_validator".into()
+            }
+            fn description(&self) -> String {
+                format!("the sample standard deviation is at most {}", self.max)
+            }
+            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
+                self.check(numbers(value))
+            }
+        }
+    )*};
 }
+for_numbers!(max_standard_dev_impls);
 
 // ---------------------------------------------------------------------------------------------
 // allow_none
