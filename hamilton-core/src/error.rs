@@ -427,6 +427,13 @@ pub enum Error {
         /// What the request asked for.
         requested: Vec<String>,
     },
+    /// H021: a result builder could not combine the outputs; every problem found.
+    ResultBuild {
+        /// The builder, e.g. `DataFrameResult`.
+        builder: &'static str,
+        /// What is wrong, one sentence each.
+        problems: Vec<String>,
+    },
 }
 
 impl Error {
@@ -441,6 +448,7 @@ impl Error {
             },
             Error::OutputType { .. } => vec!["H015"],
             Error::OutputNotRequested { .. } => vec!["H016"],
+            Error::ResultBuild { .. } => vec!["H021"],
         }
     }
 
@@ -493,6 +501,13 @@ impl fmt::Display for Error {
                 "error[H016]: output `{name}` was not requested; the request asked for {}",
                 quoted(requested)
             ),
+            Error::ResultBuild { builder, problems } => {
+                write!(f, "error[H021]: {builder} cannot combine the outputs:")?;
+                for p in problems {
+                    write!(f, "\n  - {p}")?;
+                }
+                Ok(())
+            }
         }
     }
 }

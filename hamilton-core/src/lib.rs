@@ -48,6 +48,7 @@ mod graph;
 mod outputs;
 pub mod quality;
 mod registry;
+pub mod results;
 mod values;
 
 /// The polars version hamilton-core is built with: name polars through this path, so a pipeline

@@ -6,6 +6,7 @@ mod lineage;
 mod params;
 mod quality;
 mod requests;
+mod results;
 mod validation;
 mod validators;
 
