@@ -63,6 +63,17 @@ mod frame {
         vec![0.0, 0.0, 0.0]
     }
 
+    /// A polars `PolarsResult<T>` return is a fallible node whose value is the `Series`.
+    #[node]
+    fn doubled(price: &Series) -> PolarsResult<Series> {
+        price + price
+    }
+
+    #[node]
+    fn mismatched(price: &Series, longer: &Series) -> PolarsResult<Series> {
+        price + longer
+    }
+
     hamilton_core::module!();
 }
 
@@ -123,4 +134,20 @@ fn every_combination_problem_is_reported_at_once() {
          rows, `table` (a DataFrame) has 3 rows, `left` has 3 rows\n  \
          - column `left` is given twice"
     );
+}
+
+#[test]
+fn a_polars_result_return_is_a_fallible_node() {
+    let dr = driver();
+    let out = dr.execute(&["doubled"], Inputs::new()).unwrap();
+    assert_eq!(out.get::<Series>("doubled").unwrap().f64().unwrap().get(2), Some(6.0));
+    let err = dr.execute(&["mismatched"], Inputs::new()).unwrap_err();
+    assert_eq!(err.codes(), ["H013"]);
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "error[H013]: node `mismatched` (fn mismatched at tests/suite/results.rs:"
+        )
+    );
+    assert!(text.contains("length"), "{text}");
 }
