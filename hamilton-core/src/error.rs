@@ -8,6 +8,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use crate::execute::args::BoxError;
+use crate::quality::ValidationResult;
 
 /// Where a node function is written: node name, function name, module and `file:line`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -390,6 +391,8 @@ pub enum Cause {
     Returned(BoxError),
     /// The function panicked, with this message.
     Panicked(String),
+    /// H020: validators of importance `fail` did not pass; every failing one, in order.
+    Validation(Vec<ValidationResult>),
 }
 
 /// A node that failed during a run, with its location and the cause.
@@ -424,6 +427,13 @@ pub enum Error {
         /// What the request asked for.
         requested: Vec<String>,
     },
+    /// H021: a result builder could not combine the outputs; every problem found.
+    ResultBuild {
+        /// The builder, e.g. `DataFrameResult`.
+        builder: &'static str,
+        /// What is wrong, one sentence each.
+        problems: Vec<String>,
+    },
 }
 
 impl Error {
@@ -434,9 +444,11 @@ impl Error {
             Error::NodeFailed(failure) => match failure.cause {
                 Cause::Returned(_) => vec!["H013"],
                 Cause::Panicked(_) => vec!["H014"],
+                Cause::Validation(_) => vec!["H020"],
             },
             Error::OutputType { .. } => vec!["H015"],
             Error::OutputNotRequested { .. } => vec!["H016"],
+            Error::ResultBuild { .. } => vec!["H021"],
         }
     }
 
@@ -462,6 +474,20 @@ impl fmt::Display for Error {
                     Cause::Panicked(msg) => {
                         write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
                     }
+                    Cause::Validation(failed) => {
+                        let n = failed.len();
+                        let validators = if n == 1 { "validator" } else { "validators" };
+                        write!(
+                            f,
+                            "error[H020]: data validation failed for node `{}` ({site}): {n} \
+                             {validators} of importance `fail` did not pass",
+                            site.node
+                        )?;
+                        for result in failed {
+                            write!(f, "\n  - {result}")?;
+                        }
+                        Ok(())
+                    }
                 }
             }
             Error::OutputType { name, stored, asked } => {
@@ -475,6 +501,13 @@ impl fmt::Display for Error {
                 "error[H016]: output `{name}` was not requested; the request asked for {}",
                 quoted(requested)
             ),
+            Error::ResultBuild { builder, problems } => {
+                write!(f, "error[H021]: {builder} cannot combine the outputs:")?;
+                for p in problems {
+                    write!(f, "\n  - {p}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -491,7 +524,7 @@ impl StdError for Error {
         match self {
             Error::NodeFailed(failure) => match &failure.cause {
                 Cause::Returned(e) => Some(&**e),
-                Cause::Panicked(_) => None,
+                Cause::Panicked(_) | Cause::Validation(_) => None,
             },
             _ => None,
         }

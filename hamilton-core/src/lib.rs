@@ -46,8 +46,15 @@ mod error;
 mod execute;
 mod graph;
 mod outputs;
+pub mod quality;
 mod registry;
+pub mod results;
 mod values;
+
+/// The polars version hamilton-core is built with: name polars through this path, so a pipeline
+/// and the framework share one `DataFrame` type.
+#[cfg(feature = "polars")]
+pub use polars;
 
 pub use driver::{Builder, Driver};
 pub use error::{
@@ -61,6 +68,12 @@ pub use registry::{
 };
 pub use values::{Config, Inputs, Overrides};
 
+/// `#[check_output(range = (0, 1), ...)]`: built-in validators of the node's output (see
+/// [`quality`]).
+pub use hamilton_macros::check_output;
+/// `#[check_output_custom(MyValidator, ...)]`: custom validators of the node's output (see
+/// [`quality::Validator`]).
+pub use hamilton_macros::check_output_custom;
 /// `#[config_when(key = "value")]`: the node variant applies when the config key has that value.
 pub use hamilton_macros::config_when;
 /// `#[config_when_default]`: the node variant applies when no other variant of its name does.
@@ -102,8 +115,9 @@ macro_rules! module {
 /// What a pipeline module needs: the attributes, the driver and its value types.
 pub mod prelude {
     pub use crate::{
-        Config, Driver, Error, Inputs, Outputs, Overrides, TagFilter, config_when,
-        config_when_default, config_when_in, config_when_not, node, tag,
+        Config, Driver, Error, Inputs, Outputs, Overrides, TagFilter, check_output,
+        check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
+        node, tag,
     };
 }
 
@@ -112,11 +126,19 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
+    pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
         Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,
     };
     pub use inventory;
     pub use std::borrow::Cow;
+    pub use std::sync::LazyLock;
+
+    /// Boxes a validator for node output type `T`; a validator that does not apply to `T` fails
+    /// here, at the attribute argument the call is spanned on.
+    pub fn boxed_validator<T: 'static, V: Validator<T>>(v: V) -> Box<dyn Validator<T>> {
+        Box::new(v)
+    }
 
     /// Wraps a node's return value.
     #[inline]

@@ -84,6 +84,12 @@ impl Outputs {
         value.into_inner::<T>().map_err(|value| Output { name, value, ty }.wrong_type::<T>())
     }
 
+    /// Name, type-erased value and type of each output, in request order (what a custom
+    /// [`ResultBuilder`](crate::results::ResultBuilder) reads).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value, TypeSpec)> {
+        self.entries.iter().map(|e| (e.name.as_str(), &e.value, e.ty))
+    }
+
     /// The output names, in request order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|e| e.name.as_str())

@@ -11,6 +11,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use crate::execute::args::{Args, CallResult};
+use crate::quality::ValidatorSpec;
 
 /// A string that is usually `'static` (from generated code) but may be owned (manual nodes).
 pub type Str = Cow<'static, str>;
@@ -219,6 +220,10 @@ pub struct NodeSpec {
     pub code_version: u64,
     /// How to run it.
     pub call: Call,
+    /// `#[check_output]` / `#[check_output_custom]` validators of its value (see
+    /// [`quality`](crate::quality)): in the graph, the node becomes `x_raw`, one node per
+    /// validator and the validated `x`.
+    pub validators: Cow<'static, [ValidatorSpec]>,
 }
 
 impl NodeSpec {
@@ -265,6 +270,7 @@ impl NodeSpec {
             fallible: true,
             code_version: 0,
             call: Call::Dynamic(Arc::new(call)),
+            validators: Cow::Borrowed(&[]),
         }
     }
 

@@ -1,15 +1,40 @@
 //! Parsing `#[node(...)]` arguments and the metadata attributes below it.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote_spanned};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Lit, Meta, MetaNameValue, Token};
 
 use crate::errors::Errors;
 
 /// The metadata attributes `#[node]` reads (by the last segment of their path).
-pub(crate) const METADATA: &[&str] =
-    &["config_when", "config_when_not", "config_when_in", "config_when_default", "tag"];
+pub(crate) const METADATA: &[&str] = &[
+    "config_when",
+    "config_when_not",
+    "config_when_in",
+    "config_when_default",
+    "tag",
+    "check_output",
+    "check_output_custom",
+];
+
+/// The arguments of `#[check_output]`: the built-in validator each one makes, as a constructor
+/// path under `hamilton_core::__private::validators`.
+const BUILT_IN_VALIDATORS: &[(&str, &str, &str)] = &[
+    ("range", "Range", "from_arg"),
+    ("values_in", "ValuesIn", "from_arg"),
+    ("data_type", "DataTypeIs", "from_arg"),
+    ("allow_nans", "AllowNans", "from_arg"),
+    ("max_fraction_nans", "MaxFractionNans", "from_arg"),
+    ("mean_in_range", "MeanInRange", "from_arg"),
+    ("max_standard_dev", "MaxStandardDev", "from_arg"),
+    ("allow_none", "AllowNone", "from_arg"),
+    ("contains", "Contains", "from_arg"),
+    ("does_not_contain", "Contains", "not_from_arg"),
+    ("schema", "Schema", "from_arg"),
+];
 
 /// `#[node(name = "...")]`.
 #[derive(Default)]
@@ -32,6 +57,16 @@ pub(crate) struct Cond {
     pub(crate) values: Vec<String>,
 }
 
+/// One validator of `#[check_output]` / `#[check_output_custom]`.
+pub(crate) struct ValidatorDecl {
+    /// An expression of the validator (a built-in's constructor call, or the user's expression).
+    pub(crate) expr: TokenStream,
+    /// Where a type error (validator not applicable to the output) is reported.
+    pub(crate) span: Span,
+    /// `true` for `importance = "fail"`.
+    pub(crate) fail: bool,
+}
+
 /// Everything read from the attributes of a node function.
 #[derive(Default)]
 pub(crate) struct Metadata {
@@ -39,6 +74,7 @@ pub(crate) struct Metadata {
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) conditions: Vec<Cond>,
     pub(crate) default_variant: bool,
+    pub(crate) validators: Vec<ValidatorDecl>,
 }
 
 fn pairs(tokens: TokenStream, errors: &mut Errors) -> Vec<MetaNameValue> {
@@ -185,6 +221,8 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
         let Some(tokens) = attr_tokens(&attr, errors) else { continue };
         match name.as_str() {
             "tag" => read_tags(tokens, &mut meta, errors),
+            "check_output" => read_check_output(tokens, &attr, &mut meta, errors),
+            "check_output_custom" => read_check_output_custom(tokens, &attr, &mut meta, errors),
             "config_when_default" => {
                 if !tokens.is_empty() {
                     errors.spanned(&tokens, "`#[config_when_default]` takes no arguments");
@@ -251,6 +289,128 @@ fn read_tags(tokens: TokenStream, meta: &mut Metadata, errors: &mut Errors) {
             other => errors.spanned(other, "a tag value is a string literal"),
         }
     }
+}
+
+/// `importance = "warn" | "fail"`: whether failures stop the run.
+fn read_importance(value: &Expr, errors: &mut Errors) -> Option<bool> {
+    match value {
+        Expr::Lit(l) if matches!(&l.lit, Lit::Str(s) if s.value() == "fail") => Some(true),
+        Expr::Lit(l) if matches!(&l.lit, Lit::Str(s) if s.value() == "warn") => Some(false),
+        other => {
+            errors.spanned(
+                other,
+                "`importance` is `\"warn\"` (log and go on) or `\"fail\"` (stop the run)",
+            );
+            None
+        }
+    }
+}
+
+/// `#[check_output(range = (0, 10), allow_nans = false, importance = "fail")]`.
+fn read_check_output(
+    tokens: TokenStream,
+    attr: &Attribute,
+    meta: &mut Metadata,
+    errors: &mut Errors,
+) {
+    let pairs = pairs(tokens, errors);
+    let mut fail = false;
+    let mut found = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for pair in &pairs {
+        let Some(key) = key_of(pair, errors) else { continue };
+        if seen.contains(&key) {
+            errors.spanned(&pair.path, format!("`{key}` is given twice; keep one"));
+            continue;
+        }
+        seen.push(key.clone());
+        if key == "importance" {
+            fail = read_importance(&pair.value, errors).unwrap_or(false);
+            continue;
+        }
+        let Some((_, ty, ctor)) = BUILT_IN_VALIDATORS.iter().find(|(arg, _, _)| *arg == key) else {
+            let known: Vec<&str> = BUILT_IN_VALIDATORS.iter().map(|(a, _, _)| *a).collect();
+            errors.spanned(
+                &pair.path,
+                format!(
+                    "unknown validator `{key}`; `#[check_output]` knows {}, and `importance`; \
+                     write your own with `#[check_output_custom(...)]`",
+                    known.join(", ")
+                ),
+            );
+            continue;
+        };
+        let span = pair.path.span();
+        let (ty, ctor) =
+            (format_ident!("{}", ty, span = span), format_ident!("{}", ctor, span = span));
+        let value = &pair.value;
+        let expr = quote_spanned!(span=> __h::validators::#ty::#ctor(#value));
+        found.push((expr, span));
+    }
+    if found.is_empty() && !pairs.is_empty() && errors.is_empty() {
+        errors
+            .spanned(attr, "`#[check_output]` needs at least one validator, e.g. `range = (0, 1)`");
+    } else if pairs.is_empty() {
+        errors.spanned(
+            attr,
+            "expected validators: `#[check_output(range = (0, 1), importance = \"fail\")]`",
+        );
+    }
+    meta.validators.extend(found.into_iter().map(|(expr, span)| ValidatorDecl {
+        expr,
+        span,
+        fail,
+    }));
+}
+
+/// `#[check_output_custom(MyValidator::new(..), Other, importance = "fail")]`.
+fn read_check_output_custom(
+    tokens: TokenStream,
+    attr: &Attribute,
+    meta: &mut Metadata,
+    errors: &mut Errors,
+) {
+    let exprs = match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    let mut fail = false;
+    let mut found = Vec::new();
+    let mut importance_seen = false;
+    for expr in exprs {
+        match &expr {
+            Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(p) if p.path.is_ident("importance")) =>
+            {
+                if importance_seen {
+                    errors.spanned(&assign.left, "`importance` is given twice; keep one");
+                }
+                importance_seen = true;
+                fail = read_importance(&assign.right, errors).unwrap_or(false);
+            }
+            Expr::Assign(assign) => errors.spanned(
+                &assign.left,
+                "`#[check_output_custom]` takes validator expressions and `importance = \"...\"`",
+            ),
+            _ => {
+                let span = expr.span();
+                found.push((quote::ToTokens::to_token_stream(&expr), span));
+            }
+        }
+    }
+    if found.is_empty() {
+        errors.spanned(
+            attr,
+            "expected at least one validator: `#[check_output_custom(MyValidator)]`",
+        );
+    }
+    meta.validators.extend(found.into_iter().map(|(expr, span)| ValidatorDecl {
+        expr,
+        span,
+        fail,
+    }));
 }
 
 fn read_conditions(

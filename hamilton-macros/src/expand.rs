@@ -196,6 +196,13 @@ fn registration(
         quote!(#(#conditions),*),
     );
     let out_ty = &output.ty;
+    let (validator_fns, validator_specs) = validators(meta, out_ty);
+    let (validators_static, validators_ref) = static_list(
+        quote!(__HAMILTON_VALIDATORS),
+        quote!(__h::ValidatorSpec),
+        meta.validators.len(),
+        quote!(#(#validator_specs),*),
+    );
     let out_spelled = signature::spell(out_ty);
     let fallible = output.fallible;
     let default_variant = meta.default_variant;
@@ -212,6 +219,8 @@ fn registration(
             #params_static
             #tags_static
             #conditions_static
+            #validator_fns
+            #validators_static
             static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
                 name: __h::Cow::Borrowed(#name),
                 function: __h::Cow::Borrowed(#fn_name),
@@ -227,10 +236,46 @@ fn registration(
                 fallible: #fallible,
                 code_version: #version,
                 call: __h::Call::Fn(__hamilton_shim),
+                validators: __h::Cow::Borrowed(#validators_ref),
             };
             __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
         };
     }
+}
+
+/// Per validator: a function returning its instance (built once, on first use) and its call;
+/// and the `ValidatorSpec` items. The instance is boxed as `dyn Validator<Output>` by a call
+/// spanned on the attribute argument, so a validator that does not apply to the output type is
+/// reported there.
+fn validators(meta: &Metadata, out: &syn::Type) -> (TokenStream, Vec<TokenStream>) {
+    let mut fns = Vec::new();
+    let mut specs = Vec::new();
+    for (i, v) in meta.validators.iter().enumerate() {
+        let instance = format_ident!("__hamilton_validator_{}", i);
+        let call = format_ident!("__hamilton_validate_{}", i);
+        let expr = &v.expr;
+        let boxed = quote_spanned!(v.span=> __h::boxed_validator::<#out, _>(#expr));
+        let importance = if v.fail { quote!(Fail) } else { quote!(Warn) };
+        fns.push(quote! {
+            fn #instance() -> &'static dyn __h::Validator<#out> {
+                static INSTANCE: __h::LazyLock<::std::boxed::Box<dyn __h::Validator<#out>>> =
+                    __h::LazyLock::new(|| #boxed);
+                &**INSTANCE
+            }
+            fn #call(__args: &mut __h::Args<'_>) -> __h::CallResult {
+                __h::run_validator::<#out>(#instance(), __h::Importance::#importance, __args)
+            }
+        });
+        specs.push(quote! {
+            __h::ValidatorSpec {
+                name: || #instance().name(),
+                description: || #instance().description(),
+                importance: __h::Importance::#importance,
+                call: __h::Call::Fn(#call),
+            }
+        });
+    }
+    (quote!(#(#fns)*), specs)
 }
 
 /// A `static NAME: [ty; n] = [items]` and a reference to it, or nothing and `&[]` when `n` is 0.

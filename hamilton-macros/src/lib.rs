@@ -22,7 +22,8 @@ use proc_macro::TokenStream;
 /// - Parameters: `&T`, `T: Clone`, `Arc<T>`, `Option<&T>`, `Option<T>`, `Option<Arc<T>>`, and
 ///   `#[default(expr)] x: T` for a value nothing else provides. `&str` and `&[T]` borrow a
 ///   `String` and a `Vec<T>`.
-/// - Return: `T`, or `Result<T, E>` (also an alias such as `io::Result<T>`) whose `E` converts
+/// - Return: `T`, or `Result<T, E>` (also an alias such as `io::Result<T>` or `PolarsResult<T>`:
+///   any type named `...Result`) whose `E` converts
 ///   into `Box<dyn Error + Send + Sync>`.
 /// - Values must be `Send + Sync + 'static`; a by-value parameter must be `Clone`.
 ///
@@ -63,4 +64,18 @@ pub fn config_when_default(args: TokenStream, item: TokenStream) -> TokenStream 
 #[proc_macro_attribute]
 pub fn tag(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("tag", args.into(), item.into()).into()
+}
+
+/// `#[check_output(range = (0, 10), allow_nans = false, importance = "fail")]`: built-in
+/// validators of the node's output, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn check_output(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("check_output", args.into(), item.into()).into()
+}
+
+/// `#[check_output_custom(MyValidator, importance = "warn")]`: validators implementing
+/// `hamilton_core::quality::Validator`, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn check_output_custom(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("check_output_custom", args.into(), item.into()).into()
 }

@@ -56,7 +56,8 @@ pub(crate) struct Output {
     /// The return type as written.
     pub(crate) ret: Type,
     pub(crate) fallible: bool,
-    /// `E` of `Result<T, E>`; `None` for a plain return or an alias such as `io::Result<T>`.
+    /// `E` of `Result<T, E>`; `None` for a plain return or an alias such as `io::Result<T>` or
+    /// `PolarsResult<T>` (any type whose name ends in `Result`).
     pub(crate) error_ty: Option<Type>,
 }
 
@@ -282,7 +283,7 @@ pub(crate) fn read_output(sig: &Signature, errors: &mut Errors) -> Option<Output
     let plain = strip_groups(ty);
     if let Type::Path(p) = plain
         && let Some(last) = p.path.segments.last()
-        && last.ident == "Result"
+        && last.ident.to_string().ends_with("Result")
         && let PathArguments::AngleBracketed(args) = &last.arguments
     {
         let mut types = args.args.iter().filter_map(|a| match a {

@@ -4,8 +4,11 @@ mod config;
 mod execution;
 mod lineage;
 mod params;
+mod quality;
 mod requests;
+mod results;
 mod validation;
+mod validators;
 
 /// `tests/suite/<file>:<line>` of the `nth` line of `src` (that file's text) containing `needle`:
 /// where error messages should point, without hard-coding line numbers.

@@ -57,6 +57,8 @@ impl fmt::Debug for Value {
 pub enum NodeError {
     /// The function returned `Err`.
     Failed(BoxError),
+    /// Validators of importance `fail` did not pass (error H020); every failing one is listed.
+    Validation(Vec<crate::quality::ValidationResult>),
     /// An argument was missing or of an unexpected type. The graph checks make this unreachable
     /// for generated nodes; a hand-made [`NodeSpec`](crate::NodeSpec) may hit it.
     Argument {
@@ -71,6 +73,10 @@ impl fmt::Display for NodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NodeError::Failed(e) => fmt::Display::fmt(e, f),
+            NodeError::Validation(failed) => {
+                let list: Vec<String> = failed.iter().map(ToString::to_string).collect();
+                write!(f, "data validation failed: {}", list.join("; "))
+            }
             NodeError::Argument { index, problem } => write!(f, "argument {index}: {problem}"),
         }
     }
@@ -121,6 +127,21 @@ impl<'a> Args<'a> {
         }
         let slot = &mut self.slots[r.slot as usize];
         if r.take { slot.take() } else { slot.clone() }
+    }
+
+    /// The number of parameters.
+    pub fn len(&self) -> usize {
+        self.refs.len()
+    }
+
+    /// Whether the call has no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.refs.is_empty()
+    }
+
+    /// Parameter `i` as the type-erased shared value (moved out of its slot on last use).
+    pub fn value(&mut self, i: usize) -> Result<Value, NodeError> {
+        self.value_for_owned(i).ok_or(NodeError::Argument { index: i, problem: MISSING })
     }
 
     /// Borrows parameter `i` as `&T`.

@@ -67,6 +67,7 @@ pub(crate) fn run(
 fn cause_of(e: NodeError) -> Cause {
     match e {
         NodeError::Failed(e) => Cause::Returned(e),
+        NodeError::Validation(failed) => Cause::Validation(failed),
         other => Cause::Returned(other.to_string().into()),
     }
 }

@@ -3,9 +3,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
+use std::sync::Arc;
 
 use super::{Graph, GraphNode, NameIndex, NodeKind, SpecRef, cycle};
 use crate::error::{Consumer, Problem, Problems, Producer};
+use crate::quality;
 use crate::registry::{ParamSpec, Str, TypeSpec};
 use crate::values::Config;
 
@@ -19,7 +21,11 @@ pub(crate) fn build(
     later_module_wins: bool,
 ) -> Result<Graph, Problems> {
     let mut problems = Vec::new();
-    let (functions, mut index) = resolve_variants(specs, config, later_module_wins, &mut problems);
+    let (mut functions, mut index) =
+        resolve_variants(specs, config, later_module_wins, &mut problems);
+    if functions.iter().any(|s| !s.validators.is_empty()) {
+        (functions, index) = expand_validators(functions, &mut problems);
+    }
 
     let mut nodes: Vec<GraphNode> = Vec::with_capacity(functions.len() + config.len() + 8);
     index.reserve(config.len() + 8);
@@ -112,6 +118,37 @@ fn resolve_variants(
         }
     }
     (chosen, by_name)
+}
+
+/// Replaces every node with validators by its `x_raw`, validator and final `x` nodes (see
+/// [`quality`](crate::quality)); a generated name that another node already has is a duplicate.
+fn expand_validators(
+    functions: Vec<SpecRef>,
+    problems: &mut Vec<Problem>,
+) -> (Vec<SpecRef>, NameIndex) {
+    let mut out: Vec<SpecRef> = Vec::with_capacity(functions.len() + 8);
+    let mut index = NameIndex::with_capacity_and_hasher(functions.len() + 8, Default::default());
+    for spec in functions {
+        let expanded = if spec.validators.is_empty() {
+            vec![spec]
+        } else {
+            quality::expand(&spec).into_iter().map(|s| SpecRef::Owned(Arc::new(s))).collect()
+        };
+        for spec in expanded {
+            match index.entry(spec.name.clone()) {
+                MapEntry::Vacant(v) => {
+                    v.insert(out.len() as u32);
+                    out.push(spec);
+                }
+                MapEntry::Occupied(o) => problems.push(Problem::DuplicateNode {
+                    name: spec.name.to_string(),
+                    first: out[*o.get() as usize].site(),
+                    second: spec.site(),
+                }),
+            }
+        }
+    }
+    (out, index)
 }
 
 fn describe_conditions(spec: &SpecRef) -> String {
