@@ -107,7 +107,10 @@ pub fn accuracy(predicted_digits: &Series, input_digits: &DataFrame) -> Result<f
     let predicted = predicted_digits.cast(&DataType::UInt32)?;
     let predicted = predicted.u32()?;
     if predicted.len() != truth.len() {
-        return Err(DigitsError::LengthMismatch { predicted: predicted.len(), labels: truth.len() });
+        return Err(DigitsError::LengthMismatch {
+            predicted: predicted.len(),
+            labels: truth.len(),
+        });
     }
     if truth.is_empty() {
         return Err(DigitsError::NoRows);
@@ -415,7 +418,7 @@ mod tests {
     fn driver(env: &str) -> Driver {
         Driver::builder()
             .with_modules([MODULE])
-            .with_config(Config::new().with("env", env))
+            .with_config(Config::new().with("env", env.to_string()))
             .build()
             .expect("the digits pipeline is wired correctly")
     }

@@ -17,7 +17,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     // The images to read: the half of the data set that the model does not train on.
-    let held_out = dr.execute(&["held_out_digits"], Inputs::new())?.take::<DataFrame>("held_out_digits")?;
+    let held_out =
+        dr.execute(&["held_out_digits"], Inputs::new())?.take::<DataFrame>("held_out_digits")?;
     let truth = held_out.column(digits::TARGET)?.cast(&DataType::UInt32)?;
 
     let started = Instant::now();
@@ -38,7 +39,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("[{env}] accuracy: {accuracy:.4}");
     let first = |digits: &UInt32Chunked| {
-        digits.iter().take(12).map(|d| d.map_or("-".to_string(), |d| d.to_string())).collect::<Vec<_>>().join(" ")
+        digits
+            .iter()
+            .take(12)
+            .map(|d| d.map_or("-".to_string(), |d| d.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     println!("[{env}] predicted: {}", first(predicted));
     println!("[{env}] actual:    {}", first(truth.u32()?));
