@@ -22,6 +22,9 @@
 //! The classifier is the seed's: an RBF-kernel SVM with `gamma = 0.001` and `C = 100`. linfa's
 //! SVMs are binary, so [`DigitClassifier`] trains one per digit (one-vs-rest) and a row gets the
 //! digit whose SVM gives it the largest decision value.
+//!
+//! Data quality: `predicted_digits` must be `UInt32` digits from 0 to 9 without nulls (otherwise
+//! the run stops, H020), and `accuracy` logs a warning below 0.9.
 
 use std::fmt;
 
@@ -91,6 +94,7 @@ pub fn digits_model(
 
 /// The digit read in each row of `input_digits`, a `UInt32` series in the rows' order.
 #[node]
+#[check_output(range = (0, 9), allow_nans = false, data_type = DataType::UInt32, importance = "fail")]
 #[tag(stage = "predict")]
 pub fn predicted_digits(
     digits_model: &DigitClassifier,
@@ -99,8 +103,10 @@ pub fn predicted_digits(
     Ok(Series::new("predicted_digits".into(), digits_model.predict(input_digits)?))
 }
 
-/// The fraction of the rows of `input_digits` whose `target` is the predicted digit.
+/// The fraction of the rows of `input_digits` whose `target` is the predicted digit. Below 0.9,
+/// its validator logs a warning (through `tracing`).
 #[node]
+#[check_output(range = (0.9, 1.0))]
 #[tag(stage = "evaluate")]
 pub fn accuracy(predicted_digits: &Series, input_digits: &DataFrame) -> Result<f64, DigitsError> {
     let truth = labels(input_digits)?;
@@ -454,6 +460,21 @@ mod tests {
         assert_eq!(training_rows, 300);
         assert_eq!(predicted.len(), 899);
         assert!(accuracy >= 0.94, "accuracy {accuracy}");
+    }
+
+    #[test]
+    fn a_prediction_that_is_no_digit_stops_the_run() {
+        // The validators of `predicted_digits` check the value of `predicted_digits_raw`.
+        let not_digits = Series::new("predicted_digits".into(), [3_u32, 12]);
+        let err = driver("prod")
+            .execute_with(
+                &["predicted_digits"],
+                Inputs::new(),
+                Overrides::new().with("predicted_digits_raw", not_digits),
+            )
+            .unwrap_err();
+        assert_eq!(err.codes(), ["H020"]);
+        assert!(err.to_string().contains("12"), "{err}");
     }
 
     #[test]
