@@ -233,9 +233,10 @@ fn a_failing_warn_validator_logs_a_warning_and_the_run_goes_on() {
     assert_eq!(
         events,
         vec![
-            "WARN hamilton::data_quality: message=data validation failed: range_validator: \
+            "WARN hamilton::data_quality: message=data validation failed for node `scaled`: \
+             range_validator: \
              2 of 3 values are outside [0, 100]; the first is 150 at index 1 \
-             (range: [0, 100], value: 150, index: 1, outside: 2) validator=range_validator"
+             (range: [0, 100], value: 150, index: 1, outside: 2) node=scaled validator=range_validator"
         ]
     );
 }
@@ -249,7 +250,6 @@ fn a_passing_validator_logs_nothing() {
 }
 
 #[test]
-#[ignore = "bug: the warning of a failing `warn` validator does not name the validated node"]
 fn the_warning_names_the_validated_node() {
     let dr = sensors();
     let (out, events) = capture::Events::during(|| dr.execute(&["scaled"], readings(&[150.0])));
@@ -892,7 +892,7 @@ fn a_custom_validator_applies_to_each_type_it_implements() {
     assert_eq!(result.to_string(), "ascending: out of order");
     assert_eq!(result.importance, Importance::Warn, "warn is the default");
     assert_eq!(events.len(), 1, "{events:?}");
-    assert!(events[0].contains("data validation failed: ascending: out of order"), "{events:?}");
+    assert!(events[0].contains("failed for node `letters`: ascending: out of order"), "{events:?}");
 }
 
 #[test]

@@ -296,7 +296,9 @@ impl ValuesIn {
 
     fn check_one(&self, value: Scalar) -> ValidationResult {
         let allowed = self.allowed();
-        if self.values.contains(&value) {
+        if matches!(value, Scalar::Number(n) if n.is_nan()) {
+            ValidationResult::pass("the value is NaN, which values_in leaves out")
+        } else if self.values.contains(&value) {
             ValidationResult::pass(format!("{value} is in {allowed}"))
         } else {
             ValidationResult::fail(format!("{value} is not in {allowed}"))
@@ -651,6 +653,10 @@ impl Contains {
         if self.present { "contains" } else { "does not contain" }
     }
 
+    fn verb_plural(&self) -> &'static str {
+        if self.present { "contain" } else { "do not contain" }
+    }
+
     fn holds(&self, text: &str) -> bool {
         text.contains(self.needle.as_str()) == self.present
     }
@@ -671,7 +677,10 @@ impl Contains {
         let needle = &self.needle;
         let verb = self.verb();
         match first {
-            None => ValidationResult::pass(format!("all {len} values {verb} {needle:?}")),
+            None => ValidationResult::pass(format!(
+                "all {len} values {} {needle:?}",
+                self.verb_plural()
+            )),
             Some((index, value)) => ValidationResult::fail(format!(
                 "{bad} of {len} values do not satisfy `{verb} {needle:?}`; the first is {value:?} at index {index}"
             ))
