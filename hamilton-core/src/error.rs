@@ -409,7 +409,8 @@ pub struct NodeFailure {
 pub enum Error {
     /// The graph or the request is wired wrongly: every problem found, together.
     Invalid(Problems),
-    /// H013 (returned `Err`) or H014 (panicked): a node stopped the run.
+    /// H013 (returned `Err`), H014 (panicked) or H020 (data validation failed): a node stopped
+    /// the run.
     NodeFailed(Box<NodeFailure>),
     /// H015: an output was read as a type other than its own.
     OutputType {

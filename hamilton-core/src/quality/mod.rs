@@ -55,6 +55,7 @@ pub mod validators;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::execute::args::{Args, CallResult, NodeError, Value};
 use crate::registry::{Call, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec};
@@ -190,7 +191,7 @@ pub fn run_validator<T: 'static>(
 }
 
 /// The call of the final `x` node: parameter 0 is the raw value, the rest are results.
-fn finish(args: &mut Args<'_>) -> CallResult {
+fn finish(node: &str, args: &mut Args<'_>) -> CallResult {
     let raw = args.value(0)?;
     let mut failed = Vec::new();
     for i in 1..args.len() {
@@ -201,8 +202,9 @@ fn finish(args: &mut Args<'_>) -> CallResult {
         match result.importance {
             Importance::Warn => tracing::warn!(
                 target: "hamilton::data_quality",
+                node,
                 validator = %result.validator,
-                "data validation failed: {result}"
+                "data validation failed for node `{node}`: {result}"
             ),
             Importance::Fail => failed.push(result.clone()),
         }
@@ -267,10 +269,11 @@ pub(crate) fn expand(spec: &NodeSpec) -> Vec<NodeSpec> {
             ..spec.clone()
         });
     }
+    let node = name.to_string();
     nodes.push(NodeSpec {
         params: Cow::Owned(final_params),
         fallible: true,
-        call: Call::Fn(finish),
+        call: Call::Dynamic(Arc::new(move |args| finish(&node, args))),
         validators: Cow::Borrowed(&[]),
         ..spec.clone()
     });

@@ -56,14 +56,32 @@ numbers!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f6
 // impl over `Number`), so that using one on another type reports "this validator cannot check a
 // node output of type `T`" rather than a missing `Number` bound.
 macro_rules! for_numbers {
-    ($impls:ident) => {
-        $impls!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+    ($impls:ident $(for $v:ident)?) => {
+        $impls!($($v:)? i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
     };
 }
 macro_rules! for_floats {
-    ($impls:ident) => {
-        $impls!(f32, f64);
+    ($impls:ident $(for $v:ident)?) => {
+        $impls!($($v:)? f32, f64);
     };
+}
+
+/// `Validator<Vec<T>>` for a validator over a sequence of numbers: its `NAME`, `describe` and
+/// `check` (which sees NaN as `None`, as a null in a `Series`).
+macro_rules! vec_impls {
+    ($v:ident: $($t:ty),*) => {$(
+        impl Validator<Vec<$t>> for $v {
+            fn name(&self) -> Cow<'static, str> {
+                $v::NAME.into()
+            }
+            fn description(&self) -> String {
+                self.describe()
+            }
+            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
+                self.check(numbers(value))
+            }
+        }
+    )*};
 }
 
 /// A value a validator can compare: a number (as `f64`), a text or a boolean.
@@ -176,6 +194,12 @@ impl Range {
         Range::new(lo, hi)
     }
 
+    const NAME: &'static str = "range_validator";
+
+    fn describe(&self) -> String {
+        format!("every value lies within {}", interval(self.lo, self.hi))
+    }
+
     fn check(&self, values: impl Iterator<Item = Option<f64>>) -> ValidationResult {
         let mut outside = 0usize;
         let mut first: Option<(usize, f64)> = None;
@@ -202,6 +226,7 @@ impl Range {
         }
     }
 }
+for_numbers!(vec_impls for Range);
 
 macro_rules! range_impls {
     ($($t:ty),*) => {$(
@@ -222,18 +247,6 @@ macro_rules! range_impls {
                         .with_diagnostic("range", range)
                         .with_diagnostic("value", v)
                 }
-            }
-        }
-
-        impl Validator<Vec<$t>> for Range {
-            fn name(&self) -> Cow<'static, str> {
-                "range_validator".into()
-            }
-            fn description(&self) -> String {
-                format!("every value lies within {}", interval(self.lo, self.hi))
-            }
-            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
-                self.check(numbers(value))
             }
         }
     )*};
@@ -296,7 +309,9 @@ impl ValuesIn {
 
     fn check_one(&self, value: Scalar) -> ValidationResult {
         let allowed = self.allowed();
-        if self.values.contains(&value) {
+        if matches!(value, Scalar::Number(n) if n.is_nan()) {
+            ValidationResult::pass("the value is NaN, which values_in leaves out")
+        } else if self.values.contains(&value) {
             ValidationResult::pass(format!("{value} is in {allowed}"))
         } else {
             ValidationResult::fail(format!("{value} is not in {allowed}"))
@@ -386,6 +401,16 @@ impl AllowNans {
         AllowNans { allow }
     }
 
+    const NAME: &'static str = "allow_nans_validator";
+
+    fn describe(&self) -> String {
+        if self.allow {
+            "values may be NaN or null".into()
+        } else {
+            "no value is NaN or null".into()
+        }
+    }
+
     fn check(&self, values: impl Iterator<Item = Option<f64>>) -> ValidationResult {
         let (stats, _) = Stats::of(values);
         match stats.first_missing {
@@ -402,6 +427,7 @@ impl AllowNans {
         }
     }
 }
+for_floats!(vec_impls for AllowNans);
 
 macro_rules! allow_nans_impls {
     ($($t:ty),*) => {$(
@@ -418,18 +444,6 @@ macro_rules! allow_nans_impls {
                 } else {
                     ValidationResult::pass("the value is allowed")
                 }
-            }
-        }
-
-        impl Validator<Vec<$t>> for AllowNans {
-            fn name(&self) -> Cow<'static, str> {
-                "allow_nans_validator".into()
-            }
-            fn description(&self) -> String {
-                if self.allow { "values may be NaN".into() } else { "no value is NaN".into() }
-            }
-            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
-                self.check(numbers(value))
             }
         }
     )*};
@@ -449,6 +463,12 @@ impl MaxFractionNans {
         MaxFractionNans { max: max.to_f64() }
     }
 
+    const NAME: &'static str = "max_fraction_nans_validator";
+
+    fn describe(&self) -> String {
+        format!("at most a fraction {} of the values are NaN or null", self.max)
+    }
+
     fn check(&self, values: impl Iterator<Item = Option<f64>>) -> ValidationResult {
         let (stats, _) = Stats::of(values);
         let fraction = if stats.len == 0 { 0.0 } else { stats.missing as f64 / stats.len as f64 };
@@ -466,23 +486,7 @@ impl MaxFractionNans {
         }
     }
 }
-
-macro_rules! max_fraction_nans_impls {
-    ($($t:ty),*) => {$(
-        impl Validator<Vec<$t>> for MaxFractionNans {
-            fn name(&self) -> Cow<'static, str> {
-                "max_fraction_nans_validator".into()
-            }
-            fn description(&self) -> String {
-                format!("at most a fraction {} of the values are NaN", self.max)
-            }
-            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
-                self.check(numbers(value))
-            }
-        }
-    )*};
-}
-for_floats!(max_fraction_nans_impls);
+for_floats!(vec_impls for MaxFractionNans);
 
 // ---------------------------------------------------------------------------------------------
 // mean_in_range, max_standard_dev
@@ -502,6 +506,12 @@ impl MeanInRange {
         MeanInRange { lo: lo.to_f64(), hi: hi.to_f64() }
     }
 
+    const NAME: &'static str = "mean_in_range_validator";
+
+    fn describe(&self) -> String {
+        format!("the mean lies within {}", interval(self.lo, self.hi))
+    }
+
     fn check(&self, values: impl Iterator<Item = Option<f64>>) -> ValidationResult {
         let (stats, present) = Stats::of(values);
         let range = interval(self.lo, self.hi);
@@ -518,23 +528,7 @@ impl MeanInRange {
         }
     }
 }
-
-macro_rules! mean_in_range_impls {
-    ($($t:ty),*) => {$(
-        impl Validator<Vec<$t>> for MeanInRange {
-            fn name(&self) -> Cow<'static, str> {
-                "mean_in_range_validator".into()
-            }
-            fn description(&self) -> String {
-                format!("the mean lies within {}", interval(self.lo, self.hi))
-            }
-            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
-                self.check(numbers(value))
-            }
-        }
-    )*};
-}
-for_numbers!(mean_in_range_impls);
+for_numbers!(vec_impls for MeanInRange);
 
 /// `max_standard_dev = s`: the sample standard deviation (ddof = 1) is at most `s`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -547,6 +541,12 @@ impl MaxStandardDev {
     /// From the attribute's bound.
     pub fn from_arg(max: impl Number) -> Self {
         MaxStandardDev { max: max.to_f64() }
+    }
+
+    const NAME: &'static str = "max_standard_dev_validator";
+
+    fn describe(&self) -> String {
+        format!("the sample standard deviation is at most {}", self.max)
     }
 
     fn check(&self, values: impl Iterator<Item = Option<f64>>) -> ValidationResult {
@@ -573,23 +573,7 @@ impl MaxStandardDev {
         }
     }
 }
-
-macro_rules! max_standard_dev_impls {
-    ($($t:ty),*) => {$(
-        impl Validator<Vec<$t>> for MaxStandardDev {
-            fn name(&self) -> Cow<'static, str> {
-                "max_standard_dev_validator".into()
-            }
-            fn description(&self) -> String {
-                format!("the sample standard deviation is at most {}", self.max)
-            }
-            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
-                self.check(numbers(value))
-            }
-        }
-    )*};
-}
-for_numbers!(max_standard_dev_impls);
+for_numbers!(vec_impls for MaxStandardDev);
 
 // ---------------------------------------------------------------------------------------------
 // allow_none
@@ -651,6 +635,10 @@ impl Contains {
         if self.present { "contains" } else { "does not contain" }
     }
 
+    fn verb_plural(&self) -> &'static str {
+        if self.present { "contain" } else { "do not contain" }
+    }
+
     fn holds(&self, text: &str) -> bool {
         text.contains(self.needle.as_str()) == self.present
     }
@@ -671,7 +659,10 @@ impl Contains {
         let needle = &self.needle;
         let verb = self.verb();
         match first {
-            None => ValidationResult::pass(format!("all {len} values {verb} {needle:?}")),
+            None => ValidationResult::pass(format!(
+                "all {len} values {} {needle:?}",
+                self.verb_plural()
+            )),
             Some((index, value)) => ValidationResult::fail(format!(
                 "{bad} of {len} values do not satisfy `{verb} {needle:?}`; the first is {value:?} at index {index}"
             ))

@@ -49,77 +49,36 @@ fn cannot_check(validator: &str, why: String) -> ValidationResult {
     ValidationResult::fail(format!("{validator} cannot check this Series: {why}"))
 }
 
-/// Implements `Validator<Series>` for a validator with a `check` over `Option<f64>` values.
-macro_rules! numeric_series {
-    ($validator:ty, $name:literal, |$v:ident| $description:expr) => {
-        impl Validator<Series> for $validator {
+/// NaN and null both count as missing; a non-numeric Series counts its nulls only.
+fn missing(series: &Series) -> Result<Vec<Option<f64>>, String> {
+    Ok(numbers(series).unwrap_or_else(|_| {
+        series.is_null().iter().map(|null| (null != Some(true)).then_some(0.0)).collect()
+    }))
+}
+
+/// `Validator<Series>` for validators over a sequence of numbers (their `NAME`, `describe` and
+/// `check`), reading the Series with `read` (`numbers` or `missing`).
+macro_rules! series_impls {
+    ($read:ident: $($v:ident),*) => {$(
+        impl Validator<Series> for $v {
             fn name(&self) -> Cow<'static, str> {
-                $name.into()
+                $v::NAME.into()
             }
             fn description(&self) -> String {
-                let $v = self;
-                $description
+                self.describe()
             }
             fn validate(&self, series: &Series) -> ValidationResult {
-                match numbers(series) {
+                match $read(series) {
                     Ok(values) => self.check(values.into_iter()),
-                    Err(why) => cannot_check($name, why),
+                    Err(why) => cannot_check($v::NAME, why),
                 }
             }
         }
-    };
+    )*};
 }
 
-numeric_series!(Range, "range_validator", |v| format!(
-    "every value lies within {}",
-    super::interval(v.lo, v.hi)
-));
-numeric_series!(MeanInRange, "mean_in_range_validator", |v| format!(
-    "the mean lies within {}",
-    super::interval(v.lo, v.hi)
-));
-numeric_series!(MaxStandardDev, "max_standard_dev_validator", |v| format!(
-    "the sample standard deviation is at most {}",
-    v.max
-));
-
-/// NaN and null both count as missing; a non-numeric Series counts its nulls only.
-fn missing(series: &Series) -> Vec<Option<f64>> {
-    match numbers(series) {
-        Ok(values) => values,
-        Err(_) => (0..series.len())
-            .map(|i| if series.is_null().get(i) == Some(true) { None } else { Some(0.0) })
-            .collect(),
-    }
-}
-
-impl Validator<Series> for AllowNans {
-    fn name(&self) -> Cow<'static, str> {
-        "allow_nans_validator".into()
-    }
-    fn description(&self) -> String {
-        if self.allow {
-            "values may be NaN or null".into()
-        } else {
-            "no value is NaN or null".into()
-        }
-    }
-    fn validate(&self, series: &Series) -> ValidationResult {
-        self.check(missing(series).into_iter())
-    }
-}
-
-impl Validator<Series> for MaxFractionNans {
-    fn name(&self) -> Cow<'static, str> {
-        "max_fraction_nans_validator".into()
-    }
-    fn description(&self) -> String {
-        format!("at most a fraction {} of the values are NaN or null", self.max)
-    }
-    fn validate(&self, series: &Series) -> ValidationResult {
-        self.check(missing(series).into_iter())
-    }
-}
+series_impls!(numbers: Range, MeanInRange, MaxStandardDev);
+series_impls!(missing: AllowNans, MaxFractionNans);
 
 impl Validator<Series> for ValuesIn {
     fn name(&self) -> Cow<'static, str> {
