@@ -682,7 +682,7 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     };
     println!(
         "Each round calls every variant once, in the order below; {method}. others_cores = {others:.2}{}.\n",
-        if redone > 0 { format!(" ({redone} runs redone)") } else { String::new() }
+        if redone > 0 { format!(" ({redone} redone)") } else { String::new() }
     );
     println!(
         "| variant | ms | min–max ms | CPU ms | × hand_written | Python variant | Python ms | Python CPU ms | Python × polars_eager |"
