@@ -1,10 +1,12 @@
-//! `hamilton-bench`: Python Hamilton's anchor workloads W1 (graph build) and W2 (execution
-//! overhead) from `/work/shared/bench/README.md`, on the same graphs, node for node.
+//! `hamilton-bench`: Python Hamilton's anchor workloads W1 (graph build), W2 (execution
+//! overhead) and W3 (polars feature engineering) from `/work/shared/bench/README.md`, on the
+//! same graphs, node for node.
 //!
 //! ```text
-//! cargo run --release -p hamilton-bench                      # N = 100 and 1000
+//! cargo run --release -p hamilton-bench                      # all; N = 100 and 1000
 //! cargo run --release -p hamilton-bench --features large     # also N = 10000
 //! cargo run --release -p hamilton-bench -- w1 --no-wait      # only W1, no quiet-machine guard
+//! cargo run --release -p hamilton-bench -- w3                # only W3 (polars, 1M rows)
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
@@ -13,15 +15,18 @@
 
 mod graphs;
 mod measure;
+mod w3;
 
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use hamilton_core::polars::prelude::DataFrame;
+use hamilton_core::results::DataFrameResult;
 use hamilton_core::{Driver, Inputs};
 
 use graphs::{Graph, Shape};
-use measure::{Rules, Sample, measure_runs as measure};
+use measure::{Rules, Sample, measure_rounds, measure_runs as measure};
 
 /// Python Hamilton 1.90.0's figures, copied from the bench README (median of 3 runs' medians).
 mod python {
@@ -51,16 +56,32 @@ mod python {
             _ => None,
         }
     }
+
+    /// W3 end to end: (variant, median ms, CPU ms), in the README's order.
+    pub(crate) const W3: [(&str, f64, f64); 4] = [
+        ("hamilton", 265.6, 298.2),
+        ("hamilton_polars_rb", 245.2, 273.2),
+        ("polars_eager", 250.9, 285.0),
+        ("polars_lazy", 168.2, 303.9),
+    ];
+
+    /// W3 driver build ms (38 graph nodes).
+    pub(crate) const W3_BUILD_MS: f64 = 2.5;
 }
 
 /// This port's targets on the 2-core machine: W1 in ms, W2 in µs per node.
 const TARGET_W1_10K_MS: f64 = 2.0;
 const TARGET_W2_CACHED_US: f64 = 0.15;
 const TARGET_W2_PLANNING_US: f64 = 0.3;
+/// W3: Hamilton's end-to-end time over the hand-written polars code's.
+const TARGET_W3_RATIO: f64 = 1.05;
 
 struct Options {
     w1: bool,
     w2: bool,
+    w3: bool,
+    /// The W3 parquet file.
+    data: String,
     wait: bool,
     runs: usize,
     /// `profile OP SHAPE N ITERATIONS`: run one operation in a loop, for a profiler.
@@ -86,13 +107,15 @@ struct Profile {
 }
 
 const USAGE: &str = "\
-usage: hamilton-bench [w1] [w2] [--runs K] [--no-wait]
+usage: hamilton-bench [w1] [w2] [w3] [--runs K] [--no-wait] [--data PATH]
        hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
-  w1         graph build (all shapes and sizes)
-  w2         execution overhead (chain; fanin and fantree)
-  (neither)  both
-  --runs K   K independent runs per figure, reporting the median of the run medians and
-             their spread (default 3, as the Python figures)
+  w1          graph build (all shapes and sizes)
+  w2          execution overhead (chain; fanin and fantree)
+  w3          polars feature engineering, 1,000,000 rows, end to end
+  (none)      all three
+  --runs K    K independent runs per figure, reporting the median of the run medians and
+              their spread (default 3, as the Python figures)
+  --data PATH the W3 parquet file (default: benches/data/w3_data.parquet)
   --no-wait  one attempt per figure, even when other processes load the machine
   profile    repeat one operation, untimed, for `perf record` or `valgrind --tool=callgrind`
              (plan = a fresh driver per iteration and its first execute)
@@ -122,7 +145,15 @@ fn parse_profile(args: &[String]) -> Result<Profile, String> {
 }
 
 fn parse_args() -> Result<Options, String> {
-    let mut o = Options { w1: false, w2: false, wait: true, runs: 3, profile: None };
+    let mut o = Options {
+        w1: false,
+        w2: false,
+        w3: false,
+        data: DEFAULT_DATA.to_string(),
+        wait: true,
+        runs: 3,
+        profile: None,
+    };
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|a| a == "profile") {
         o.profile = Some(parse_profile(&args[1..])?);
@@ -136,16 +167,19 @@ fn parse_args() -> Result<Options, String> {
                 o.runs =
                     k.parse().ok().filter(|&k| k > 0).ok_or("--runs takes a positive number")?;
             }
+            "--data" => o.data = args.next().ok_or("--data takes a path")?,
             "w1" => o.w1 = true,
             "w2" => o.w2 = true,
+            "w3" => o.w3 = true,
             "--no-wait" => o.wait = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !o.w1 && !o.w2 {
+    if !o.w1 && !o.w2 && !o.w3 {
         o.w1 = true;
         o.w2 = true;
+        o.w3 = true;
     }
     Ok(o)
 }
@@ -171,7 +205,7 @@ fn main() -> ExitCode {
         attempts: if options.wait { 5 } else { 1 },
         runs: options.runs,
     };
-    environment();
+    environment(&options);
     let graphs = graphs::all();
     let mut report = Report::default();
     if options.w1 {
@@ -179,6 +213,9 @@ fn main() -> ExitCode {
     }
     if options.w2 {
         w2(&graphs, rules(20), &mut report);
+    }
+    if options.w3 {
+        w3(&options.data, rules(5), &mut report);
     }
     if !report.targets.is_empty() {
         println!("## Targets\n");
@@ -222,7 +259,7 @@ fn method(rules: Rules) -> String {
     format!("median of {} after {} warm-up{runs}", rules.repeats, rules.warmup)
 }
 
-fn environment() {
+fn environment(options: &Options) {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -234,7 +271,11 @@ fn environment() {
         .unwrap_or_else(|| "unknown".to_string());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    println!("# hamilton-rs benchmarks (W1, W2)\n");
+    let workloads: Vec<&str> = [(options.w1, "W1"), (options.w2, "W2"), (options.w3, "W3")]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+    println!("# hamilton-rs benchmarks ({})\n", workloads.join(", "));
     println!("| item | value |\n|---|---|");
     println!("| machine | {cores} × {cpu}, Linux {} |", kernel.trim());
     println!("| rustc | {} |", env!("BENCH_RUSTC_VERSION"));
@@ -246,12 +287,23 @@ fn environment() {
     println!("| profile | {profile} |");
     let large = if cfg!(feature = "large") { "on (N = 10000 included)" } else { "off" };
     println!("| feature `large` | {large} |");
-    println!("| Python figures | Hamilton 1.90.0, CPython 3.11.7, same machine (bench README) |");
+    println!(
+        "| Python figures | Hamilton 1.90.0, CPython 3.11.7, from the bench README (its table names a 2-vCPU Intel Xeon KVM guest) |"
+    );
+    if options.w3 {
+        let threads = std::env::var("POLARS_MAX_THREADS")
+            .unwrap_or_else(|_| format!("{cores} (all cores; `POLARS_MAX_THREADS` unset)"));
+        println!(
+            "| polars (W3) | {} (Rust), eager Series arithmetic; threads: {threads}. Python: polars 2.1.0, threads = 2 |",
+            hamilton_core::polars::VERSION
+        );
+    }
 
     // The first build of a process collects and sorts every registered node once; later
     // builds (all timed figures, after a warm-up) do not pay for it.
     let graphs = graphs::all();
-    let registered: usize = graphs.iter().map(Graph::function_nodes).sum();
+    let registered: usize =
+        graphs.iter().map(Graph::function_nodes).sum::<usize>() + w3::FUNCTION_NODES;
     let start = Instant::now();
     let dr = build(&graphs[0]);
     let first = start.elapsed();
@@ -476,6 +528,212 @@ fn w2(graphs: &[Graph], rules: Rules, report: &mut Report) {
         );
     }
     println!();
+}
+
+/// The W3 data file in this repository.
+const DEFAULT_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/w3_data.parquet");
+
+/// A W3 variant: its name, Python's variant beside it, and one end-to-end call.
+struct W3Variant<'a> {
+    name: &'static str,
+    python: &'static str,
+    run: Box<dyn FnMut() -> Result<DataFrame, String> + 'a>,
+}
+
+fn w3(path: &str, rules: Rules, report: &mut Report) {
+    if let Err(e) = w3_checked(path, rules, report) {
+        report.failures.push(format!("W3: {e}"));
+    }
+}
+
+fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    println!(
+        "## W3 polars features: 1,000,000 rows → 1,000,000 × 32, end to end incl. parquet read\n"
+    );
+    println!("Data: `{path}`.\n");
+
+    // The README's verification values for the data file.
+    let got = w3::data_check(path).map_err(|e| err(&e))?;
+    let want = w3::expected_data();
+    println!("| data check | this file | README | equal |\n|---|---|---|---|");
+    let rows = [
+        ("rows", got.rows.to_string(), want.rows.to_string()),
+        ("sum(id)", got.sum_id.to_string(), want.sum_id.to_string()),
+        ("sum(a)", got.sum_a.to_string(), want.sum_a.to_string()),
+        ("sum(b)", got.sum_b.to_string(), want.sum_b.to_string()),
+        ("sum(c)", got.sum_c.to_string(), want.sum_c.to_string()),
+        ("count(cat == \"cat_00\")", got.count_cat_00.to_string(), want.count_cat_00.to_string()),
+        ("row 0", format!("{:?}", got.row0), format!("{:?}", want.row0)),
+    ];
+    for (what, g, w) in &rows {
+        let equal = if g == w { "yes" } else { "**no**" };
+        println!("| {what} | {g} | {w} | {equal} |");
+    }
+    println!();
+    if got != want {
+        report.failures.push("W3: the data file differs from the README's check values".into());
+    }
+
+    // Drivers: one per request shape, built once (the build is timed separately).
+    let build = || Driver::builder().with_modules([w3::MODULE]).build();
+    let dr = build().map_err(|e| err(&e))?;
+    let build_time = measure(rules, || (), |()| build().expect("the W3 module builds"));
+    let inputs = || Inputs::new().with("data_path", path.to_string());
+
+    let mut variants = vec![
+        W3Variant {
+            name: "hamilton",
+            python: "hamilton",
+            run: Box::new(|| {
+                let mut out = dr.execute(&["features"], inputs()).map_err(|e| err(&e))?;
+                out.take::<DataFrame>("features").map_err(|e| err(&e))
+            }),
+        },
+        W3Variant {
+            name: "hamilton_polars_rb",
+            python: "hamilton_polars_rb",
+            run: Box::new(|| {
+                let out = dr.execute(&w3::OUTPUT_COLUMNS, inputs()).map_err(|e| err(&e))?;
+                out.build(&DataFrameResult).map_err(|e| err(&e))
+            }),
+        },
+        W3Variant {
+            name: "hand_written",
+            python: "polars_eager",
+            run: Box::new(|| w3::hand_written(path).map_err(|e| err(&e))),
+        },
+    ];
+
+    // The reference, then one untimed checked call of every variant.
+    let reference = w3::hand_written(path).map_err(|e| err(&e))?;
+    for v in &mut variants {
+        let out = (v.run)()?;
+        if let Err(e) = w3::same_frame(&out, &reference) {
+            report.failures.push(format!("W3 {}: output differs from hand_written: {e}", v.name));
+        }
+    }
+    let sums = ["f_01", "f_11", "f_21", "f_29", "f_30"]
+        .map(|c| w3::column_sum(&reference, c).map_err(|e| err(&e)));
+    println!("| output checksum | this port | Python | relative difference |\n|---|---|---|---|");
+    let expected = [Some(w3::EXPECTED_SUM_F01), Some(w3::EXPECTED_SUM_F11), None, None, None];
+    for ((name, sum), want) in
+        ["f_01", "f_11", "f_21", "f_29", "f_30"].iter().zip(sums).zip(expected)
+    {
+        let sum = sum?;
+        match want {
+            Some(want) => {
+                let rel = ((sum - want) / want).abs();
+                let diff = if rel == 0.0 { "0 (equal)".to_string() } else { format!("{rel:.1e}") };
+                println!("| sum({name}) | {sum} | {want} | {diff} |");
+                if rel > 1e-9 {
+                    report.failures.push(format!("W3: sum({name}) = {sum}, Python {want}"));
+                }
+            }
+            None => println!("| sum({name}) | {sum:e} | (not in the README) | |"),
+        }
+    }
+    println!();
+    drop(reference);
+
+    // Round-robin timing, `rules.runs` independent runs.
+    // Every variant passed its check above; a failure now would be a bug, not a figure.
+    let mut timed: Vec<Box<dyn FnMut() -> DataFrame + '_>> = variants
+        .iter_mut()
+        .map(|v| {
+            let name = v.name;
+            let run = &mut v.run;
+            Box::new(move || run().unwrap_or_else(|e| panic!("W3 {name}: {e}"))) as Box<_>
+        })
+        .collect();
+    let mut calls: Vec<&mut dyn FnMut() -> DataFrame> =
+        timed.iter_mut().map(|f| &mut **f as _).collect();
+    let runs: Vec<measure::Rounds> =
+        (0..rules.runs.max(1)).map(|_| measure_rounds(rules, &mut calls)).collect();
+    drop(calls);
+    drop(timed);
+
+    // One run: its calls; several: the runs' medians.
+    let per_variant = |v: usize, cpu: bool| -> Sample {
+        let times = |r: &measure::Rounds| if cpu { r.cpu[v].clone() } else { r.wall[v].clone() };
+        if let [one] = runs.as_slice() {
+            return Sample::of(&times(one), 0.0, 0);
+        }
+        let medians: Vec<Duration> =
+            runs.iter().map(|r| Sample::of(&times(r), 0.0, 0).median).collect();
+        Sample::of(&medians, 0.0, 0)
+    };
+    let wall: Vec<Sample> = (0..variants.len()).map(|v| per_variant(v, false)).collect();
+    let cpu: Vec<Sample> = (0..variants.len()).map(|v| per_variant(v, true)).collect();
+    let hand = variants.iter().position(|v| v.name == "hand_written").expect("hand_written");
+    let others = runs.iter().map(|r| r.others).fold(0.0, f64::max);
+    let redone: usize = runs.iter().map(|r| r.redone).sum();
+    let py_eager = python::W3[2].1;
+    let method = if rules.runs > 1 {
+        format!(
+            "median of {} runs' medians (each: {} warm-up round, then the median of {} rounds); min–max = spread of the run medians",
+            rules.runs, rules.warmup, rules.repeats
+        )
+    } else {
+        format!(
+            "{} warm-up round, then the median of {} rounds; min–max = fastest and slowest call",
+            rules.warmup, rules.repeats
+        )
+    };
+    println!(
+        "Each round calls every variant once, in the order below; {method}. others_cores = {others:.2}{}.\n",
+        if redone > 0 { format!(" ({redone} redone)") } else { String::new() }
+    );
+    println!(
+        "| variant | ms | min–max ms | CPU ms | × hand_written | Python variant | Python ms | Python CPU ms | Python × polars_eager |"
+    );
+    println!("|---|---:|---:|---:|---:|---|---:|---:|---:|");
+    for (py_name, py_ms, py_cpu) in python::W3 {
+        let py = format!("{py_name} | {py_ms:.1} | {py_cpu:.1} | {:.2}", py_ms / py_eager);
+        match variants.iter().position(|v| v.python == py_name) {
+            Some(v) => println!(
+                "| {} | {} | {}–{} | {} | {:.3} | {py} |",
+                variants[v].name,
+                ms(wall[v].median),
+                ms(wall[v].min),
+                ms(wall[v].max),
+                ms(cpu[v].median),
+                wall[v].median.as_secs_f64() / wall[hand].median.as_secs_f64(),
+            ),
+            None => println!("| – | | | | | {py} |"),
+        }
+    }
+    println!();
+
+    // hamilton / hand_written: of the medians, and paired round by round.
+    let ham = variants.iter().position(|v| v.name == "hamilton").expect("hamilton");
+    let ratio = wall[ham].median.as_secs_f64() / wall[hand].median.as_secs_f64();
+    let mut paired: Vec<f64> = runs
+        .iter()
+        .flat_map(|r| {
+            r.wall[ham].iter().zip(&r.wall[hand]).map(|(h, w)| h.as_secs_f64() / w.as_secs_f64())
+        })
+        .collect();
+    paired.sort_by(f64::total_cmp);
+    let (lo, mid, hi) = (paired[0], paired[paired.len() / 2], paired[paired.len() - 1]);
+    println!(
+        "hamilton / hand_written: {ratio:.3} (of the medians); round by round: median {mid:.3}, min–max {lo:.3}–{hi:.3} ({} rounds). Python hamilton / polars_eager: {:.3}.\n",
+        paired.len(),
+        python::W3[0].1 / py_eager,
+    );
+    report.target("W3 hamilton / hand_written".to_string(), ratio, TARGET_W3_RATIO, "×");
+
+    println!(
+        "Driver build of the W3 module (38 graph nodes; not in the figures above): {} ms (median of {} after {} warm-up; {}–{} ms). Python: {} ms. Peak RSS of the process: {:.0} MiB.\n",
+        ms(build_time.median),
+        rules.repeats,
+        rules.warmup,
+        ms(build_time.min),
+        ms(build_time.max),
+        python::W3_BUILD_MS,
+        measure::peak_rss_mib(),
+    );
+    Ok(())
 }
 
 fn ms(d: Duration) -> String {

@@ -32,7 +32,7 @@ pub(crate) struct Sample {
 }
 
 impl Sample {
-    fn of(times: &[Duration], others: f64, redone: usize) -> Self {
+    pub(crate) fn of(times: &[Duration], others: f64, redone: usize) -> Self {
         let mut t = times.to_vec();
         t.sort_unstable();
         let mid = t.len() / 2;
@@ -96,6 +96,87 @@ fn measure<A, R>(rules: Rules, mut setup: impl FnMut() -> A, mut op: impl FnMut(
     }
     let (times, others) = best.expect("at least one attempt");
     Sample::of(&times, others, made - 1)
+}
+
+/// One round-robin measurement (W3): wall and CPU time of every call, per variant.
+pub(crate) struct Rounds {
+    /// `wall[v][r]`: variant `v` in timed round `r`.
+    pub(crate) wall: Vec<Vec<Duration>>,
+    /// CPU time of this process's threads over the same calls (see [`process_cpu`]).
+    pub(crate) cpu: Vec<Vec<Duration>>,
+    /// CPU cores that other processes kept busy during the measurement.
+    pub(crate) others: f64,
+    /// Attempts redone because other processes kept the machine busy.
+    pub(crate) redone: usize,
+}
+
+/// Runs `rules.warmup` untimed rounds, then `rules.repeats` timed rounds; each round calls every
+/// variant once, in order, so that drift in the machine's speed hits all variants alike. Each
+/// result is dropped after the clock stops, before the next call. Redone whole (as [`measure`])
+/// when other processes kept the machine busy.
+pub(crate) fn measure_rounds<R>(rules: Rules, variants: &mut [&mut dyn FnMut() -> R]) -> Rounds {
+    let mut best: Option<Rounds> = None;
+    let mut made = 0;
+    for _ in 0..rules.attempts.max(1) {
+        made += 1;
+        if rules.attempts > 1 {
+            wait_for_quiet(rules.max_others);
+        }
+        let probe = Probe::start();
+        std::thread::sleep(Duration::from_millis(100));
+        let mut wall = vec![Vec::with_capacity(rules.repeats); variants.len()];
+        let mut cpu = vec![Vec::with_capacity(rules.repeats); variants.len()];
+        for round in 0..rules.warmup + rules.repeats {
+            for (v, op) in variants.iter_mut().enumerate() {
+                let cpu_start = process_cpu();
+                let start = Instant::now();
+                let r = op();
+                let elapsed = start.elapsed();
+                let cpu_used = process_cpu().saturating_sub(cpu_start);
+                drop(r);
+                if round >= rules.warmup {
+                    wall[v].push(elapsed);
+                    cpu[v].push(cpu_used);
+                }
+            }
+        }
+        let others = probe.others_cores();
+        let quiet = others <= rules.max_others;
+        if best.as_ref().is_none_or(|b| others < b.others) {
+            best = Some(Rounds { wall, cpu, others, redone: 0 });
+        }
+        if quiet {
+            break;
+        }
+    }
+    let mut best = best.expect("at least one attempt");
+    best.redone = made - 1;
+    best
+}
+
+/// CPU time used so far by the live threads of this process: the sum of the first field
+/// (nanoseconds on a CPU) of `/proc/self/task/*/schedstat` (Linux; zero elsewhere). Threads that
+/// have exited are not counted; polars' worker threads live as long as the process.
+pub(crate) fn process_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Duration::ZERO };
+    let ns: u64 = tasks
+        .filter_map(Result::ok)
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()))
+        .sum();
+    Duration::from_nanos(ns)
+}
+
+/// Peak resident set size of this process in MiB (`VmHWM`; Linux; 0 elsewhere).
+pub(crate) fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
 }
 
 /// Waits (up to two minutes) until other processes use at most `max_others` cores over a
