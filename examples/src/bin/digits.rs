@@ -4,14 +4,20 @@
 //! `cargo run -p hamilton-examples --bin digits [-- dev|prod]` (default `prod`). The debug build
 //! is the quick one to start with; `--release` reads the digits a little faster but takes minutes
 //! longer to build (polars).
+//!
+//! The data-quality checks of `predicted_digits` and `accuracy` are nodes of the graph: the run
+//! asks for their results and prints them. Failing `warn` checks are also logged, on stderr.
 
 use std::time::Instant;
 
 use hamilton_core::polars::prelude::{DataFrame, DataType, Series, UInt32Chunked};
 use hamilton_core::prelude::*;
+use hamilton_core::quality::{TAG_CONTAINS_RESULTS, ValidationResult};
 use hamilton_examples::digits::{self, DigitClassifier};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Shows the warnings of failing `importance = "warn"` checks.
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
     let env = std::env::args().nth(1).unwrap_or_else(|| "prod".to_string());
     let dr = Driver::builder()
         .with_modules([digits::MODULE])
@@ -23,11 +29,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dr.execute(&["held_out_digits"], Inputs::new())?.take::<DataFrame>("held_out_digits")?;
     let truth = held_out.column(digits::TARGET)?.cast(&DataType::UInt32)?;
 
+    // The validator result nodes (`predicted_digits_range_validator`, ...), found by their tag.
+    let checks: Vec<String> = dr
+        .list_available_variables(&TagFilter::new().exists(TAG_CONTAINS_RESULTS))
+        .iter()
+        .map(|v| v.name().to_string())
+        .collect();
+    let mut request = vec!["digits_model", "predicted_digits", "accuracy"];
+    request.extend(checks.iter().map(String::as_str));
+
     let started = Instant::now();
-    let out = dr.execute(
-        &["digits_model", "predicted_digits", "accuracy"],
-        Inputs::new().with("input_digits", held_out),
-    )?;
+    let out = dr.execute(&request, Inputs::new().with("input_digits", held_out))?;
     let elapsed = started.elapsed();
 
     let model = out.get::<DigitClassifier>("digits_model")?;
@@ -50,5 +62,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("[{env}] predicted: {}", first(predicted));
     println!("[{env}] actual:    {}", first(truth.u32()?));
+    for check in &checks {
+        let result = out.get::<ValidationResult>(check)?;
+        let mark = if result.passes { "ok  " } else { "FAIL" };
+        println!("[{env}] check {mark} {check}: {}", result.message);
+    }
     Ok(())
 }
