@@ -39,6 +39,11 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     let output = signature::read_output(&func.sig, &mut errors);
     let name = node_name(&func, &node_args, &mut errors);
 
+    if let Some(name) = &name
+        && !meta.validators.is_empty()
+    {
+        check_raw_parameter(&func, name, &mut errors);
+    }
     let fn_name = func.sig.ident.unraw().to_string();
     if fn_name.contains("__") {
         func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
@@ -51,6 +56,27 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
         _ => {
             let errors = errors.into_tokens();
             quote!(#func #errors)
+        }
+    }
+}
+
+/// A validated node `x` is split into `x_raw` (the function) and `x`; a parameter named `x_raw`
+/// would make the function depend on itself.
+fn check_raw_parameter(func: &ItemFn, name: &str, errors: &mut Errors) {
+    let raw = format!("{name}_raw");
+    for input in &func.sig.inputs {
+        if let syn::FnArg::Typed(arg) = input
+            && let syn::Pat::Ident(p) = &*arg.pat
+            && p.ident.unraw() == raw
+        {
+            errors.spanned(
+                &p.ident,
+                format!(
+                    "with `#[check_output]`, this function's own value is the node `{raw}` (and \
+                     `{name}` the validated value), so a parameter `{raw}` would depend on \
+                     itself; rename the parameter, or the node with `#[node(name = \"...\")]`"
+                ),
+            );
         }
     }
 }
@@ -342,6 +368,10 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
     // Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
     let alias_error = (output.fallible && output.error_ty.is_none()).then(|| {
         quote! {
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` is read as a fallible return: a type named `Result` or `PolarsResult` must be an alias of `std::result::Result`",
+                note = "for a value that is not a `std::result::Result`, use a type name other than `Result`"
+            )]
             trait __HamiltonResult { type Error; }
             impl<T, E> __HamiltonResult for ::core::result::Result<T, E> { type Error = E; }
         }

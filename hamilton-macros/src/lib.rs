@@ -22,8 +22,8 @@ use proc_macro::TokenStream;
 /// - Parameters: `&T`, `T: Clone`, `Arc<T>`, `Option<&T>`, `Option<T>`, `Option<Arc<T>>`, and
 ///   `#[default(expr)] x: T` for a value nothing else provides. `&str` and `&[T]` borrow a
 ///   `String` and a `Vec<T>`.
-/// - Return: `T`, or `Result<T, E>` (also an alias such as `io::Result<T>` or `PolarsResult<T>`:
-///   any type named `...Result`) whose `E` converts
+/// - Return: `T`, or `Result<T, E>` (also an alias named `Result`, such as `io::Result<T>`, or
+///   polars' `PolarsResult<T>`) whose `E` converts
 ///   into `Box<dyn Error + Send + Sync>`.
 /// - Values must be `Send + Sync + 'static`; a by-value parameter must be `Clone`.
 ///

@@ -57,7 +57,7 @@ pub(crate) struct Output {
     pub(crate) ret: Type,
     pub(crate) fallible: bool,
     /// `E` of `Result<T, E>`; `None` for a plain return or an alias such as `io::Result<T>` or
-    /// `PolarsResult<T>` (any type whose name ends in `Result`).
+    /// polars' `PolarsResult<T>`.
     pub(crate) error_ty: Option<Type>,
 }
 
@@ -283,7 +283,7 @@ pub(crate) fn read_output(sig: &Signature, errors: &mut Errors) -> Option<Output
     let plain = strip_groups(ty);
     if let Type::Path(p) = plain
         && let Some(last) = p.path.segments.last()
-        && last.ident.to_string().ends_with("Result")
+        && (last.ident == "Result" || last.ident == "PolarsResult")
         && let PathArguments::AngleBracketed(args) = &last.arguments
     {
         let mut types = args.args.iter().filter_map(|a| match a {

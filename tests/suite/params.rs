@@ -215,3 +215,28 @@ fn fallible_nodes_return_their_ok_value() {
     assert_eq!(*out.get::<i64>("boxed").unwrap(), 42);
     assert_eq!(dr.variable("parsed").unwrap().type_name(), "i64");
 }
+
+mod result_named_values {
+    use super::*;
+
+    /// A value type whose name ends in `Result` but is no `std::result::Result`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct SearchResult<T> {
+        pub hits: Vec<T>,
+    }
+
+    #[node]
+    fn search(query: &str) -> SearchResult<i64> {
+        SearchResult { hits: vec![query.len() as i64] }
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn only_result_and_polars_result_returns_are_fallible() {
+    use result_named_values::SearchResult;
+    let dr = Driver::builder().with_modules([result_named_values::MODULE]).build().unwrap();
+    let out = dr.execute(&["search"], Inputs::new().with("query", "abc")).unwrap();
+    assert_eq!(out.get::<SearchResult<i64>>("search").unwrap().hits, vec![3]);
+}

@@ -24,7 +24,7 @@ pub(crate) fn build(
     let (mut functions, mut index) =
         resolve_variants(specs, config, later_module_wins, &mut problems);
     if functions.iter().any(|s| !s.validators.is_empty()) {
-        (functions, index) = expand_validators(functions, &mut problems);
+        (functions, index) = expand_validators(functions, config, &mut problems);
     }
 
     let mut nodes: Vec<GraphNode> = Vec::with_capacity(functions.len() + config.len() + 8);
@@ -121,30 +121,57 @@ fn resolve_variants(
 }
 
 /// Replaces every node with validators by its `x_raw`, validator and final `x` nodes (see
-/// [`quality`](crate::quality)); a generated name that another node already has is a duplicate.
+/// [`quality`](crate::quality)). A generated name that another node has is an error; one that a
+/// config key has is left to the config entry, as for any node.
 fn expand_validators(
     functions: Vec<SpecRef>,
+    config: &Config,
     problems: &mut Vec<Problem>,
 ) -> (Vec<SpecRef>, NameIndex) {
     let mut out: Vec<SpecRef> = Vec::with_capacity(functions.len() + 8);
+    // For each entry of `out`: the validated node that generated it, if any.
+    let mut generated_by: Vec<Option<SpecRef>> = Vec::with_capacity(functions.len() + 8);
     let mut index = NameIndex::with_capacity_and_hasher(functions.len() + 8, Default::default());
     for spec in functions {
-        let expanded = if spec.validators.is_empty() {
-            vec![spec]
+        let expanded: Vec<(SpecRef, Option<SpecRef>)> = if spec.validators.is_empty() {
+            vec![(spec, None)]
         } else {
-            quality::expand(&spec).into_iter().map(|s| SpecRef::Owned(Arc::new(s))).collect()
+            quality::expand(&spec)
+                .into_iter()
+                .map(|s| (SpecRef::Owned(Arc::new(s)), Some(spec.clone())))
+                .collect()
         };
-        for spec in expanded {
-            match index.entry(spec.name.clone()) {
+        for (node, origin) in expanded {
+            if origin.is_some() && config.contains(&node.name) {
+                continue;
+            }
+            match index.entry(node.name.clone()) {
                 MapEntry::Vacant(v) => {
                     v.insert(out.len() as u32);
-                    out.push(spec);
+                    out.push(node);
+                    generated_by.push(origin);
                 }
-                MapEntry::Occupied(o) => problems.push(Problem::DuplicateNode {
-                    name: spec.name.to_string(),
-                    first: out[*o.get() as usize].site(),
-                    second: spec.site(),
-                }),
+                MapEntry::Occupied(o) => {
+                    let at = *o.get() as usize;
+                    let name = node.name.to_string();
+                    problems.push(match (&generated_by[at], &origin) {
+                        (Some(validated), _) => Problem::GeneratedNameTaken {
+                            name,
+                            validated: validated.site(),
+                            other: node.site(),
+                        },
+                        (None, Some(validated)) => Problem::GeneratedNameTaken {
+                            name,
+                            validated: validated.site(),
+                            other: out[at].site(),
+                        },
+                        (None, None) => Problem::DuplicateNode {
+                            name,
+                            first: out[at].site(),
+                            second: node.site(),
+                        },
+                    });
+                }
             }
         }
     }

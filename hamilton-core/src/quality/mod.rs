@@ -190,23 +190,36 @@ pub fn run_validator<T: 'static>(
     Ok(Value::new(result))
 }
 
-/// The call of the final `x` node: parameter 0 is the raw value, the rest are results.
-fn finish(node: &str, args: &mut Args<'_>) -> CallResult {
+/// What the final `x` node knows of one of its validators.
+struct Check {
+    /// The validator's name, with `_1`, `_2`... when a node has several of that name.
+    label: String,
+    importance: Importance,
+}
+
+/// The call of the final `x` node: parameter 0 is the raw value, then one result per check.
+///
+/// Importance comes from the attribute, not from the result value, so an override of a result
+/// node cannot turn a `fail` check into a warning.
+fn finish(node: &str, checks: &[Check], args: &mut Args<'_>) -> CallResult {
     let raw = args.value(0)?;
     let mut failed = Vec::new();
-    for i in 1..args.len() {
-        let result = args.get::<ValidationResult>(i)?;
+    for (i, check) in checks.iter().enumerate() {
+        let result = args.get::<ValidationResult>(i + 1)?;
         if result.passes {
             continue;
         }
-        match result.importance {
+        let mut result = result.clone();
+        result.validator.clone_from(&check.label);
+        result.importance = check.importance;
+        match check.importance {
             Importance::Warn => tracing::warn!(
                 target: "hamilton::data_quality",
                 node,
                 validator = %result.validator,
                 "data validation failed for node `{node}`: {result}"
             ),
-            Importance::Fail => failed.push(result.clone()),
+            Importance::Fail => failed.push(result),
         }
     }
     if failed.is_empty() { Ok(raw) } else { Err(NodeError::Validation(failed)) }
@@ -235,20 +248,21 @@ pub(crate) fn expand(spec: &NodeSpec) -> Vec<NodeSpec> {
     nodes.push(raw);
 
     let mut final_params = vec![raw_param(ParamKind::Arc)];
-    let tags = vec![
-        Tag { key: Str::Borrowed(TAG_CONTAINS_RESULTS), value: Str::Borrowed("true") },
-        Tag { key: Str::Borrowed(TAG_SOURCE_NODE), value: Str::Owned(name.to_string()) },
-    ];
-    let mut taken: Vec<String> = Vec::new();
+    // Result nodes carry the function's tags and the two data-quality tags, as in Hamilton.
+    let mut tags = spec.tags.to_vec();
+    tags.push(Tag { key: Str::Borrowed(TAG_CONTAINS_RESULTS), value: Str::Borrowed("true") });
+    tags.push(Tag { key: Str::Borrowed(TAG_SOURCE_NODE), value: Str::Owned(name.to_string()) });
+    let mut checks: Vec<Check> = Vec::with_capacity(spec.validators.len());
     for v in spec.validators.iter() {
-        let base = format!("{name}_{}", (v.name)());
-        let mut node_name = base.clone();
+        let base = (v.name)().into_owned();
+        let mut label = base.clone();
         let mut n = 0;
-        while taken.contains(&node_name) {
+        while checks.iter().any(|c| c.label == label) {
             n += 1;
-            node_name = format!("{base}_{n}");
+            label = format!("{base}_{n}");
         }
-        taken.push(node_name.clone());
+        let node_name = format!("{name}_{label}");
+        checks.push(Check { label, importance: v.importance });
         final_params.push(ParamSpec {
             name: Cow::Owned(node_name.clone()),
             ty: TypeSpec::of::<ValidationResult>(""),
@@ -273,7 +287,7 @@ pub(crate) fn expand(spec: &NodeSpec) -> Vec<NodeSpec> {
     nodes.push(NodeSpec {
         params: Cow::Owned(final_params),
         fallible: true,
-        call: Call::Dynamic(Arc::new(move |args| finish(&node, args))),
+        call: Call::Dynamic(Arc::new(move |args| finish(&node, &checks, args))),
         validators: Cow::Borrowed(&[]),
         ..spec.clone()
     });
