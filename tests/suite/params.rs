@@ -221,8 +221,8 @@ mod result_named_values {
 
     /// A value type whose name ends in `Result` but is no `std::result::Result`.
     #[derive(Clone, Debug, PartialEq)]
-    pub struct SearchResult<T> {
-        pub hits: Vec<T>,
+    pub(super) struct SearchResult<T> {
+        pub(super) hits: Vec<T>,
     }
 
     #[node]
