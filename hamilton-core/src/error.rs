@@ -116,6 +116,15 @@ pub enum Problem {
         /// The other node of that name.
         other: Site,
     },
+    /// H022: a `#[check_output]` validator's arguments cannot work (e.g. `range = (10, 0)`).
+    InvalidValidator {
+        /// The validated node.
+        node: Site,
+        /// The validator's name.
+        validator: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// H004: two config variants of one node both apply with this config.
     ConflictingVariants {
         /// The node name.
@@ -230,6 +239,7 @@ impl Problem {
             Problem::UnknownOverride { .. } => "H017",
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
+            Problem::InvalidValidator { .. } => "H022",
         }
     }
 }
@@ -268,6 +278,12 @@ impl fmt::Display for Problem {
                  also defined: {other} (module {})\n  \
                  help: rename the other node, or rename `{}` with #[node(name = \"...\")]",
                 validated.node, validated.module, other.module, validated.node
+            ),
+            Problem::InvalidValidator { node, validator, reason } => write!(
+                f,
+                "validator `{validator}` of node `{}` ({node}) cannot work: {reason}\n  \
+                 help: correct its arguments in #[check_output] / #[check_output_custom]",
+                node.node
             ),
             Problem::ConflictingVariants { name, first, second } => write!(
                 f,
@@ -404,6 +420,7 @@ impl fmt::Display for Problems {
 
 /// Why a node stopped the run.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Cause {
     /// The function returned `Err`.
     Returned(BoxError),

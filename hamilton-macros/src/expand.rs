@@ -296,6 +296,7 @@ fn validators(meta: &Metadata, out: &syn::Type) -> (TokenStream, Vec<TokenStream
             __h::ValidatorSpec {
                 name: || #instance().name(),
                 description: || #instance().description(),
+                check_arguments: || #instance().check_arguments(),
                 importance: __h::Importance::#importance,
                 call: __h::Call::Fn(#call),
             }

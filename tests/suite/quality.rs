@@ -955,3 +955,58 @@ fn a_config_key_named_like_a_generated_node_replaces_it() {
     let out = dr.execute(&["cleaned"], Inputs::new()).unwrap();
     assert_eq!(out.get::<Vec<f64>>("cleaned").unwrap(), &vec![4.0, 6.0]);
 }
+
+mod misconfigured {
+    use super::*;
+    use hamilton_core::quality::validators::ValuesIn;
+
+    #[node]
+    #[check_output(range = (10, 0), max_standard_dev = -1.0)]
+    #[check_output(max_fraction_nans = 1.5, importance = "fail")]
+    fn level(raw_level: &[f64]) -> Vec<f64> {
+        raw_level.to_vec()
+    }
+
+    #[node]
+    #[check_output(contains = "")]
+    #[check_output_custom(ValuesIn::new(Vec::<String>::new()))]
+    fn label(level: &[f64]) -> String {
+        format!("{} levels", level.len())
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn validator_arguments_that_cannot_work_are_build_errors() {
+    let err = Driver::builder().with_modules([misconfigured::MODULE]).build().unwrap_err();
+    assert_eq!(err.codes(), ["H022"; 5]);
+    let level = at(SRC, "quality.rs", "fn level(raw_level: &[f64])", 0);
+    let label = at(SRC, "quality.rs", "fn label(level: &[f64])", 0);
+    let help = "help: correct its arguments in #[check_output] / #[check_output_custom]";
+    let msg = err.to_string();
+    for expected in [
+        format!(
+            "error[H022]: validator `range_validator` of node `level` (fn level at {level}) cannot \
+             work: the lower bound 10 is above the upper bound 0\n  {help}"
+        ),
+        format!(
+            "error[H022]: validator `max_standard_dev_validator` of node `level` (fn level at \
+             {level}) cannot work: a standard deviation is at least 0, not -1\n  {help}"
+        ),
+        format!(
+            "error[H022]: validator `max_fraction_nans_validator` of node `level` (fn level at \
+             {level}) cannot work: a fraction is between 0 and 1, not 1.5\n  {help}"
+        ),
+        format!(
+            "error[H022]: validator `contains_validator` of node `label` (fn label at {label}) \
+             cannot work: the text to look for is empty: every text contains it\n  {help}"
+        ),
+        format!(
+            "error[H022]: validator `values_in_validator` of node `label` (fn label at {label}) \
+             cannot work: the list of allowed values is empty: no value would pass\n  {help}"
+        ),
+    ] {
+        assert!(msg.contains(&expected), "{expected}\n---\n{msg}");
+    }
+}

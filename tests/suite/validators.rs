@@ -3,8 +3,8 @@
 use hamilton_core::polars::prelude::{DataFrame, DataType, NamedFrom, Series, df};
 use hamilton_core::prelude::*;
 use hamilton_core::quality::validators::{
-    AllowNans, AllowNone, Contains, DataTypeIs, MaxFractionNans, MaxStandardDev, MeanInRange,
-    Range, Scalar, Schema, ValuesIn,
+    AllowNans, AllowNone, AllowedValue, Contains, DataTypeIs, MaxFractionNans, MaxStandardDev,
+    MeanInRange, Range, Schema, ValuesIn,
 };
 use hamilton_core::quality::{Importance, ValidationResult, Validator};
 
@@ -116,11 +116,11 @@ fn built_in_validators_describe_what_they_check() {
     );
     assert_eq!(
         <ValuesIn as Validator<String>>::description(&ValuesIn::from_arg(["a", "b"])),
-        "the text is one of [\"a\", \"b\"]"
+        "the value is one of [\"a\", \"b\"]"
     );
     assert_eq!(
         <ValuesIn as Validator<bool>>::description(&ValuesIn::from_arg([true])),
-        "the flag is one of [true]"
+        "the value is one of [true]"
     );
     assert_eq!(
         <Contains as Validator<Vec<String>>>::description(&Contains::not_from_arg("x")),
@@ -254,7 +254,10 @@ fn range_cannot_check_a_string_or_boolean_series() {
 #[test]
 fn values_in_on_numbers() {
     let v = ValuesIn::from_arg([1, 2, 3]);
-    assert_eq!(v.values, vec![Scalar::Number(1.0), Scalar::Number(2.0), Scalar::Number(3.0)]);
+    assert_eq!(
+        v.values,
+        vec![AllowedValue::Number(1.0), AllowedValue::Number(2.0), AllowedValue::Number(3.0)]
+    );
     assert_pass(&v.validate(&2_i64), "2 is in [1, 2, 3]");
     assert_fail(
         &v.validate(&5_i64),
@@ -965,4 +968,28 @@ fn a_result_node_records_the_validator_and_its_importance() {
     assert!(!r.passes);
     assert_eq!(r.message, "-3 is outside [0, 100]");
     assert_eq!(r.diagnostic("value"), Some("-3"));
+}
+
+#[test]
+fn values_in_compares_an_f32_as_the_decimal_it_was_written_as() {
+    let allowed = ValuesIn::new([0.1, 0.25]);
+    assert!(Validator::<f32>::validate(&allowed, &0.1_f32).passes);
+    assert!(allowed.validate(&vec![0.1_f32, 0.25]).passes);
+    assert!(!Validator::<f32>::validate(&allowed, &0.2_f32).passes);
+    let column = Series::new("x".into(), &[0.1_f32, 0.25]);
+    assert!(allowed.validate(&column).passes);
+    // An f32 in the list is read the same way.
+    assert!(Validator::<f64>::validate(&ValuesIn::new([0.1_f32]), &0.1_f64).passes);
+}
+
+#[test]
+fn every_built_in_has_a_plain_constructor() {
+    assert!(!AllowNans::new(false).validate(&vec![f64::NAN]).passes);
+    assert!(MaxFractionNans::new(0.5).validate(&vec![1.0, f64::NAN]).passes);
+    assert!(MeanInRange::new(1, 3).validate(&vec![1, 3]).passes);
+    assert!(!MaxStandardDev::new(0.1).validate(&vec![1.0, 3.0]).passes);
+    assert!(!AllowNone::new(false).validate(&None::<i64>).passes);
+    assert!(Contains::new("@").validate(&"a@b".to_string()).passes);
+    assert!(!Contains::absent("@").validate(&"a@b".to_string()).passes);
+    assert!(DataTypeIs::new(DataType::Int32).validate(&Series::new("i".into(), &[1_i32])).passes);
 }

@@ -54,6 +54,7 @@ impl fmt::Debug for Value {
 
 /// Why a node did not produce a value.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum NodeError {
     /// The function returned `Err`.
     Failed(BoxError),

@@ -57,6 +57,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::{Problem, Site};
 use crate::execute::args::{Args, CallResult, NodeError, Value};
 use crate::registry::{Call, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec};
 
@@ -161,6 +162,12 @@ pub trait Validator<T: ?Sized>: Send + Sync + 'static {
     fn description(&self) -> String;
     /// Checks one value.
     fn validate(&self, value: &T) -> ValidationResult;
+
+    /// Checks the validator's own arguments, once, when a driver is built: an `Err` (saying what
+    /// is wrong) is error H022. The default accepts any.
+    fn check_arguments(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// One validator attached to a node, as `#[check_output]` emits it.
@@ -172,6 +179,8 @@ pub struct ValidatorSpec {
     pub description: fn() -> String,
     /// What a failure does.
     pub importance: Importance,
+    /// Its [`Validator::check_arguments`], run when a driver is built.
+    pub check_arguments: fn() -> Result<(), String>,
     /// Runs it: parameter 0 is the raw value; returns a [`ValidationResult`].
     pub call: Call,
 }
@@ -231,7 +240,12 @@ pub const TAG_CONTAINS_RESULTS: &str = "hamilton.data_quality.contains_dq_result
 pub const TAG_SOURCE_NODE: &str = "hamilton.data_quality.source_node";
 
 /// The nodes a spec with validators becomes: `x_raw`, one node per validator, and `x`.
-pub(crate) fn expand(spec: &NodeSpec) -> Vec<NodeSpec> {
+/// Validators whose arguments are wrong are reported (H022) and still expanded.
+pub(crate) fn expand(
+    spec: &NodeSpec,
+    site: impl Fn() -> Site,
+    problems: &mut Vec<Problem>,
+) -> Vec<NodeSpec> {
     let name = spec.name.as_ref();
     let raw_name = format!("{name}_raw");
     let raw_param = |kind| ParamSpec {
@@ -255,6 +269,13 @@ pub(crate) fn expand(spec: &NodeSpec) -> Vec<NodeSpec> {
     let mut checks: Vec<Check> = Vec::with_capacity(spec.validators.len());
     for v in spec.validators.iter() {
         let base = (v.name)().into_owned();
+        if let Err(reason) = (v.check_arguments)() {
+            problems.push(Problem::InvalidValidator {
+                node: site(),
+                validator: base.clone(),
+                reason,
+            });
+        }
         let mut label = base.clone();
         let mut n = 0;
         while checks.iter().any(|c| c.label == label) {

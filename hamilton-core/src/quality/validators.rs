@@ -16,7 +16,12 @@
 //!
 //! Using one on another type is a compile error at the attribute. `range`, `values_in`,
 //! `mean_in_range` and `max_standard_dev` skip NaN and null values (`allow_nans` and
-//! `max_fraction_nans` are about those). Numbers are compared as `f64`.
+//! `max_fraction_nans` are about those). Numbers are compared as `f64`; `values_in` compares an
+//! `f32` as the decimal it was written as (`0.1_f32` is in `[0.1]`).
+//!
+//! Arguments are checked when a driver is built: `range = (10, 0)`, a `max_fraction_nans`
+//! outside `0..=1`, a negative `max_standard_dev`, an empty `values_in` list or an empty
+//! `contains` text is error H022.
 //!
 //! Each is also a plain struct implementing [`Validator`], usable with
 //! `#[check_output_custom(...)]` or directly:
@@ -36,21 +41,50 @@ use std::fmt;
 
 use super::{ValidationResult, Validator};
 
-/// A primitive number a validator can read (as `f64`).
-pub trait Number: Copy + Send + Sync + 'static {
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A primitive number a validator can read (as `f64`). Implemented for Rust's integer and float
+/// types; sealed.
+pub trait Number: sealed::Sealed + Copy + Send + Sync + 'static {
     /// The value as `f64` (large 64-bit integers round).
     fn to_f64(self) -> f64;
+
+    /// The value as `f64` with the decimal it was written as: an `f32` `0.1` is `0.1`, not
+    /// `0.10000000149011612` (what `values_in` compares).
+    fn to_decimal_f64(self) -> f64 {
+        self.to_f64()
+    }
 }
 
 macro_rules! numbers {
     ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
         impl Number for $t {
             #[inline]
             fn to_f64(self) -> f64 { self as f64 }
         }
     )*};
 }
-numbers!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+numbers!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f64);
+
+impl sealed::Sealed for f32 {}
+impl Number for f32 {
+    #[inline]
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+
+    fn to_decimal_f64(self) -> f64 {
+        f32_decimal(self)
+    }
+}
+
+/// An `f32` as the `f64` of its shortest decimal form (what it was written as).
+pub(crate) fn f32_decimal(v: f32) -> f64 {
+    if v.is_finite() { v.to_string().parse().unwrap_or(f64::from(v)) } else { f64::from(v) }
+}
 
 // Validators implement `Validator<T>` for each concrete type they check (not through a blanket
 // impl over `Number`), so that using one on another type reports "this validator cannot check a
@@ -77,6 +111,9 @@ macro_rules! vec_impls {
             fn description(&self) -> String {
                 self.describe()
             }
+            fn check_arguments(&self) -> Result<(), String> {
+                self.arguments()
+            }
             fn validate(&self, value: &Vec<$t>) -> ValidationResult {
                 self.check(numbers(value))
             }
@@ -84,9 +121,9 @@ macro_rules! vec_impls {
     )*};
 }
 
-/// A value a validator can compare: a number (as `f64`), a text or a boolean.
+/// One value of a `values_in` list: a number (as `f64`), a text or a boolean.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Scalar {
+pub enum AllowedValue {
     /// A number.
     Number(f64),
     /// A text.
@@ -95,37 +132,48 @@ pub enum Scalar {
     Bool(bool),
 }
 
-impl fmt::Display for Scalar {
+impl fmt::Display for AllowedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Scalar::Number(n) => write!(f, "{n}"),
-            Scalar::Text(t) => write!(f, "{t:?}"),
-            Scalar::Bool(b) => write!(f, "{b}"),
+            AllowedValue::Number(n) => write!(f, "{n}"),
+            AllowedValue::Text(t) => write!(f, "{t:?}"),
+            AllowedValue::Bool(b) => write!(f, "{b}"),
         }
     }
 }
 
-impl<N: Number> From<N> for Scalar {
+impl<N: Number> From<N> for AllowedValue {
     fn from(n: N) -> Self {
-        Scalar::Number(n.to_f64())
+        AllowedValue::Number(n.to_decimal_f64())
     }
 }
 
-impl From<&str> for Scalar {
+impl From<&str> for AllowedValue {
     fn from(s: &str) -> Self {
-        Scalar::Text(s.to_string())
+        AllowedValue::Text(s.to_string())
     }
 }
 
-impl From<String> for Scalar {
+impl From<String> for AllowedValue {
     fn from(s: String) -> Self {
-        Scalar::Text(s)
+        AllowedValue::Text(s)
     }
 }
 
-impl From<bool> for Scalar {
+impl From<bool> for AllowedValue {
     fn from(b: bool) -> Self {
-        Scalar::Bool(b)
+        AllowedValue::Bool(b)
+    }
+}
+
+/// `lo..=hi` is a range: neither bound NaN, `lo <= hi`.
+fn bounds(lo: f64, hi: f64) -> Result<(), String> {
+    if lo.is_nan() || hi.is_nan() {
+        Err(format!("a bound is NaN: ({lo}, {hi})"))
+    } else if lo > hi {
+        Err(format!("the lower bound {lo} is above the upper bound {hi}"))
+    } else {
+        Ok(())
     }
 }
 
@@ -189,12 +237,17 @@ impl Range {
         Range { lo: lo.to_f64(), hi: hi.to_f64() }
     }
 
-    /// From the attribute's `(lo, hi)`.
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg<A: Number, B: Number>((lo, hi): (A, B)) -> Self {
         Range::new(lo, hi)
     }
 
     const NAME: &'static str = "range_validator";
+
+    fn arguments(&self) -> Result<(), String> {
+        bounds(self.lo, self.hi)
+    }
 
     fn describe(&self) -> String {
         format!("every value lies within {}", interval(self.lo, self.hi))
@@ -237,6 +290,9 @@ macro_rules! range_impls {
             fn description(&self) -> String {
                 format!("the value lies within {}", interval(self.lo, self.hi))
             }
+            fn check_arguments(&self) -> Result<(), String> {
+                self.arguments()
+            }
             fn validate(&self, value: &$t) -> ValidationResult {
                 let v = value.to_f64();
                 let range = interval(self.lo, self.hi);
@@ -260,18 +316,33 @@ for_numbers!(range_impls);
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValuesIn {
     /// The allowed values.
-    pub values: Vec<Scalar>,
+    pub values: Vec<AllowedValue>,
 }
 
 impl ValuesIn {
     /// Allows `values`.
-    pub fn new<S: Into<Scalar>>(values: impl IntoIterator<Item = S>) -> Self {
+    pub fn new<S: Into<AllowedValue>>(values: impl IntoIterator<Item = S>) -> Self {
         ValuesIn { values: values.into_iter().map(Into::into).collect() }
     }
 
-    /// From the attribute's list.
-    pub fn from_arg<S: Into<Scalar>>(values: impl IntoIterator<Item = S>) -> Self {
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
+    pub fn from_arg<S: Into<AllowedValue>>(values: impl IntoIterator<Item = S>) -> Self {
         ValuesIn::new(values)
+    }
+
+    const NAME: &'static str = "values_in_validator";
+
+    fn arguments(&self) -> Result<(), String> {
+        if self.values.is_empty() {
+            Err("the list of allowed values is empty: no value would pass".into())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("every value is one of {}", self.allowed())
     }
 
     fn allowed(&self) -> String {
@@ -279,9 +350,9 @@ impl ValuesIn {
         format!("[{}]", list.join(", "))
     }
 
-    fn check(&self, values: impl Iterator<Item = Option<Scalar>>) -> ValidationResult {
+    fn check(&self, values: impl Iterator<Item = Option<AllowedValue>>) -> ValidationResult {
         let mut other = 0usize;
-        let mut first: Option<(usize, Scalar)> = None;
+        let mut first: Option<(usize, AllowedValue)> = None;
         let mut len = 0;
         for (i, v) in values.enumerate() {
             len += 1;
@@ -307,11 +378,12 @@ impl ValuesIn {
         }
     }
 
-    fn check_one(&self, value: Scalar) -> ValidationResult {
+    fn check_one(&self, value: Option<AllowedValue>) -> ValidationResult {
         let allowed = self.allowed();
-        if matches!(value, Scalar::Number(n) if n.is_nan()) {
-            ValidationResult::pass("the value is NaN, which values_in leaves out")
-        } else if self.values.contains(&value) {
+        let Some(value) = value else {
+            return ValidationResult::pass("the value is NaN, which values_in leaves out");
+        };
+        if self.values.contains(&value) {
             ValidationResult::pass(format!("{value} is in {allowed}"))
         } else {
             ValidationResult::fail(format!("{value} is not in {allowed}"))
@@ -321,69 +393,65 @@ impl ValuesIn {
     }
 }
 
-fn scalar_number(n: f64) -> Option<Scalar> {
-    (!n.is_nan()).then_some(Scalar::Number(n))
+/// An element `values_in` compares: `None` for NaN, which it leaves out.
+trait Element {
+    fn allowed_value(&self) -> Option<AllowedValue>;
 }
 
-macro_rules! values_in_for {
-    ($t:ty, $doc:literal, |$v:ident| $one:expr) => {
-        impl Validator<$t> for ValuesIn {
-            fn name(&self) -> Cow<'static, str> {
-                "values_in_validator".into()
-            }
-            fn description(&self) -> String {
-                format!(concat!($doc, " is one of {}"), self.allowed())
-            }
-            fn validate(&self, value: &$t) -> ValidationResult {
-                let $v = value;
-                self.check_one($one)
-            }
-        }
-        impl Validator<Vec<$t>> for ValuesIn {
-            fn name(&self) -> Cow<'static, str> {
-                "values_in_validator".into()
-            }
-            fn description(&self) -> String {
-                format!("every value is one of {}", self.allowed())
-            }
-            fn validate(&self, value: &Vec<$t>) -> ValidationResult {
-                self.check(value.iter().map(|$v| Some($one)))
-            }
-        }
-    };
+impl<N: Number> Element for N {
+    fn allowed_value(&self) -> Option<AllowedValue> {
+        let n = self.to_decimal_f64();
+        (!n.is_nan()).then_some(AllowedValue::Number(n))
+    }
 }
 
-values_in_for!(String, "the text", |v| Scalar::Text(v.clone()));
-values_in_for!(bool, "the flag", |v| Scalar::Bool(*v));
+impl Element for String {
+    fn allowed_value(&self) -> Option<AllowedValue> {
+        Some(AllowedValue::Text(self.clone()))
+    }
+}
+
+impl Element for bool {
+    fn allowed_value(&self) -> Option<AllowedValue> {
+        Some(AllowedValue::Bool(*self))
+    }
+}
 
 macro_rules! values_in_impls {
     ($($t:ty),*) => {$(
         impl Validator<$t> for ValuesIn {
             fn name(&self) -> Cow<'static, str> {
-                "values_in_validator".into()
+                ValuesIn::NAME.into()
             }
             fn description(&self) -> String {
                 format!("the value is one of {}", self.allowed())
             }
+            fn check_arguments(&self) -> Result<(), String> {
+                self.arguments()
+            }
             fn validate(&self, value: &$t) -> ValidationResult {
-                self.check_one(Scalar::Number(value.to_f64()))
+                self.check_one(value.allowed_value())
             }
         }
 
         impl Validator<Vec<$t>> for ValuesIn {
             fn name(&self) -> Cow<'static, str> {
-                "values_in_validator".into()
+                ValuesIn::NAME.into()
             }
             fn description(&self) -> String {
-                format!("every value is one of {}", self.allowed())
+                self.describe()
+            }
+            fn check_arguments(&self) -> Result<(), String> {
+                self.arguments()
             }
             fn validate(&self, value: &Vec<$t>) -> ValidationResult {
-                self.check(value.iter().map(|n| scalar_number(n.to_f64())))
+                self.check(value.iter().map(Element::allowed_value))
             }
         }
     )*};
 }
 for_numbers!(values_in_impls);
+values_in_impls!(String, bool);
 
 // ---------------------------------------------------------------------------------------------
 // allow_nans, max_fraction_nans
@@ -396,12 +464,22 @@ pub struct AllowNans {
 }
 
 impl AllowNans {
-    /// From the attribute's flag.
+    /// `allow_nans = allow`.
+    pub fn new(allow: bool) -> Self {
+        AllowNans { allow }
+    }
+
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg(allow: bool) -> Self {
         AllowNans { allow }
     }
 
     const NAME: &'static str = "allow_nans_validator";
+
+    fn arguments(&self) -> Result<(), String> {
+        Ok(())
+    }
 
     fn describe(&self) -> String {
         if self.allow {
@@ -458,12 +536,26 @@ pub struct MaxFractionNans {
 }
 
 impl MaxFractionNans {
-    /// From the attribute's fraction.
+    /// At most a fraction `max` (0 to 1) of NaN or null values.
+    pub fn new(max: impl Number) -> Self {
+        MaxFractionNans { max: max.to_f64() }
+    }
+
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg(max: impl Number) -> Self {
         MaxFractionNans { max: max.to_f64() }
     }
 
     const NAME: &'static str = "max_fraction_nans_validator";
+
+    fn arguments(&self) -> Result<(), String> {
+        if (0.0..=1.0).contains(&self.max) {
+            Ok(())
+        } else {
+            Err(format!("a fraction is between 0 and 1, not {}", self.max))
+        }
+    }
 
     fn describe(&self) -> String {
         format!("at most a fraction {} of the values are NaN or null", self.max)
@@ -501,12 +593,22 @@ pub struct MeanInRange {
 }
 
 impl MeanInRange {
-    /// From the attribute's `(lo, hi)`.
+    /// A mean within `lo..=hi`.
+    pub fn new(lo: impl Number, hi: impl Number) -> Self {
+        MeanInRange { lo: lo.to_f64(), hi: hi.to_f64() }
+    }
+
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg<A: Number, B: Number>((lo, hi): (A, B)) -> Self {
         MeanInRange { lo: lo.to_f64(), hi: hi.to_f64() }
     }
 
     const NAME: &'static str = "mean_in_range_validator";
+
+    fn arguments(&self) -> Result<(), String> {
+        bounds(self.lo, self.hi)
+    }
 
     fn describe(&self) -> String {
         format!("the mean lies within {}", interval(self.lo, self.hi))
@@ -538,12 +640,26 @@ pub struct MaxStandardDev {
 }
 
 impl MaxStandardDev {
-    /// From the attribute's bound.
+    /// A sample standard deviation of at most `max`.
+    pub fn new(max: impl Number) -> Self {
+        MaxStandardDev { max: max.to_f64() }
+    }
+
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg(max: impl Number) -> Self {
         MaxStandardDev { max: max.to_f64() }
     }
 
     const NAME: &'static str = "max_standard_dev_validator";
+
+    fn arguments(&self) -> Result<(), String> {
+        if self.max >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!("a standard deviation is at least 0, not {}", self.max))
+        }
+    }
 
     fn describe(&self) -> String {
         format!("the sample standard deviation is at most {}", self.max)
@@ -586,7 +702,13 @@ pub struct AllowNone {
 }
 
 impl AllowNone {
-    /// From the attribute's flag.
+    /// `allow_none = allow`.
+    pub fn new(allow: bool) -> Self {
+        AllowNone { allow }
+    }
+
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg(allow: bool) -> Self {
         AllowNone { allow }
     }
@@ -621,14 +743,34 @@ pub struct Contains {
 }
 
 impl Contains {
-    /// `contains = needle`.
-    pub fn from_arg(needle: impl Into<String>) -> Self {
+    /// Every text contains `needle` (`contains = needle`).
+    pub fn new(needle: impl Into<String>) -> Self {
         Contains { needle: needle.into(), present: true }
     }
 
-    /// `does_not_contain = needle`.
-    pub fn not_from_arg(needle: impl Into<String>) -> Self {
+    /// No text contains `needle` (`does_not_contain = needle`).
+    pub fn absent(needle: impl Into<String>) -> Self {
         Contains { needle: needle.into(), present: false }
+    }
+
+    /// What `#[check_output(contains = ..)]` calls with the attribute argument.
+    #[doc(hidden)]
+    pub fn from_arg(needle: impl Into<String>) -> Self {
+        Contains::new(needle)
+    }
+
+    /// What `#[check_output(does_not_contain = ..)]` calls with the attribute argument.
+    #[doc(hidden)]
+    pub fn not_from_arg(needle: impl Into<String>) -> Self {
+        Contains::absent(needle)
+    }
+
+    fn arguments(&self) -> Result<(), String> {
+        if self.needle.is_empty() {
+            Err("the text to look for is empty: every text contains it".into())
+        } else {
+            Ok(())
+        }
     }
 
     fn verb(&self) -> &'static str {
@@ -683,6 +825,9 @@ impl Validator<String> for Contains {
     fn description(&self) -> String {
         format!("the text {} {:?}", self.verb(), self.needle)
     }
+    fn check_arguments(&self) -> Result<(), String> {
+        self.arguments()
+    }
     fn validate(&self, value: &String) -> ValidationResult {
         let (verb, needle) = (self.verb(), &self.needle);
         if self.holds(value) {
@@ -702,6 +847,9 @@ impl Validator<Vec<String>> for Contains {
     }
     fn description(&self) -> String {
         format!("every text {} {:?}", self.verb(), self.needle)
+    }
+    fn check_arguments(&self) -> Result<(), String> {
+        self.arguments()
     }
     fn validate(&self, value: &Vec<String>) -> ValidationResult {
         self.check(value.iter().map(|s| Some(s.as_str())))

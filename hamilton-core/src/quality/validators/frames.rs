@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use polars::prelude::{DataFrame, DataType, Series};
 
 use super::{
-    AllowNans, Contains, MaxFractionNans, MaxStandardDev, MeanInRange, Range, Scalar, ValuesIn,
+    AllowNans, AllowedValue, Contains, MaxFractionNans, MaxStandardDev, MeanInRange, Range,
+    ValuesIn,
 };
 use crate::quality::{ValidationResult, Validator};
 
@@ -23,20 +24,26 @@ fn numbers(series: &Series) -> Result<Vec<Option<f64>>, String> {
     Ok(floats.iter().map(|v| v.filter(|x| !x.is_nan())).collect())
 }
 
-/// The values of a `Series` as [`Scalar`]s (numbers, strings or booleans).
-fn scalars(series: &Series) -> Result<Vec<Option<Scalar>>, String> {
+/// The values of a `Series` as [`AllowedValue`]s (numbers, strings or booleans).
+fn scalars(series: &Series) -> Result<Vec<Option<AllowedValue>>, String> {
     let dtype = series.dtype();
+    if *dtype == DataType::Float32 {
+        // Compared with the decimals they were written as, as for `f32` values.
+        let floats = series.f32().map_err(|e| e.to_string())?;
+        let exact = |v: f32| (!v.is_nan()).then(|| AllowedValue::Number(super::f32_decimal(v)));
+        return Ok(floats.iter().map(|v| v.and_then(exact)).collect());
+    }
     if dtype.is_primitive_numeric() {
-        return Ok(numbers(series)?.into_iter().map(|v| v.map(Scalar::Number)).collect());
+        return Ok(numbers(series)?.into_iter().map(|v| v.map(AllowedValue::Number)).collect());
     }
     match dtype {
         DataType::String => {
             let s = series.str().map_err(|e| e.to_string())?;
-            Ok(s.iter().map(|v| v.map(|t| Scalar::Text(t.to_string()))).collect())
+            Ok(s.iter().map(|v| v.map(|t| AllowedValue::Text(t.to_string()))).collect())
         }
         DataType::Boolean => {
             let b = series.bool().map_err(|e| e.to_string())?;
-            Ok(b.iter().map(|v| v.map(Scalar::Bool)).collect())
+            Ok(b.iter().map(|v| v.map(AllowedValue::Bool)).collect())
         }
         other => Err(format!(
             "it checks numeric, string or boolean Series, and `{}` has dtype {other}",
@@ -67,6 +74,9 @@ macro_rules! series_impls {
             fn description(&self) -> String {
                 self.describe()
             }
+            fn check_arguments(&self) -> Result<(), String> {
+                self.arguments()
+            }
             fn validate(&self, series: &Series) -> ValidationResult {
                 match $read(series) {
                     Ok(values) => self.check(values.into_iter()),
@@ -82,15 +92,18 @@ series_impls!(missing: AllowNans, MaxFractionNans);
 
 impl Validator<Series> for ValuesIn {
     fn name(&self) -> Cow<'static, str> {
-        "values_in_validator".into()
+        ValuesIn::NAME.into()
     }
     fn description(&self) -> String {
-        format!("every value is one of {}", self.allowed())
+        self.describe()
+    }
+    fn check_arguments(&self) -> Result<(), String> {
+        self.arguments()
     }
     fn validate(&self, series: &Series) -> ValidationResult {
         match scalars(series) {
             Ok(values) => self.check(values.into_iter()),
-            Err(why) => cannot_check("values_in_validator", why),
+            Err(why) => cannot_check(ValuesIn::NAME, why),
         }
     }
 }
@@ -101,6 +114,9 @@ impl Validator<Series> for Contains {
     }
     fn description(&self) -> String {
         format!("every text {} {:?}", self.verb(), self.needle)
+    }
+    fn check_arguments(&self) -> Result<(), String> {
+        self.arguments()
     }
     fn validate(&self, series: &Series) -> ValidationResult {
         match series.str() {
@@ -125,7 +141,13 @@ pub struct DataTypeIs {
 }
 
 impl DataTypeIs {
-    /// From the attribute's dtype.
+    /// Expects `dtype`.
+    pub fn new(dtype: DataType) -> Self {
+        DataTypeIs { dtype }
+    }
+
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg(dtype: DataType) -> Self {
         DataTypeIs { dtype }
     }
@@ -168,7 +190,8 @@ impl Schema {
         Schema { columns: columns.into_iter().map(|(n, t)| (n.into(), t)).collect() }
     }
 
-    /// From the attribute's list.
+    /// What `#[check_output]` calls with the attribute argument.
+    #[doc(hidden)]
     pub fn from_arg<S: Into<String>>(columns: impl IntoIterator<Item = (S, DataType)>) -> Self {
         Schema::new(columns)
     }
