@@ -75,9 +75,10 @@ mod frame {
     ///
     /// - a `Series` output becomes a column named after the output;
     /// - a `DataFrame` output contributes all its columns, with their names;
-    /// - a `Vec` of `f64`, `f32`, `i64`, `i32`, `u64`, `u32`, `bool` or `String` becomes a column;
+    /// - a `Vec` of `f64`, `f32`, `i64`, `i32`, `u64`, `u32`, `usize` (as `u64`), `bool` or
+    ///   `String` becomes a column, and so does a `Vec` of `Option`s of those (`None` is null);
     /// - a scalar of those types is repeated to the frame's height (1 when every output is a
-    ///   scalar).
+    ///   scalar; no output makes an empty frame).
     ///
     /// Columns of different lengths, a column name given twice, or an output of another type is
     /// error H021, which lists every problem with the output names and lengths.
@@ -108,7 +109,8 @@ mod frame {
 
     /// One output, sorted into what it contributes.
     enum Part {
-        Columns(Vec<Column>),
+        /// Its height and columns.
+        Columns(usize, Vec<Column>),
         Scalar(Box<dyn Fn(usize) -> Column>),
     }
 
@@ -126,8 +128,17 @@ mod frame {
             )*};
         }
         try_vec!(f64, f32, i64, i32, u64, u32, bool);
+        try_vec!(Option<f64>, Option<f32>, Option<i64>, Option<i32>, Option<u64>, Option<u32>);
+        try_vec!(Option<bool>);
         if let Some(v) = v.downcast_ref::<Vec<String>>() {
             return Some(Series::new(name(n), v.as_slice()).into());
+        }
+        if let Some(v) = v.downcast_ref::<Vec<Option<String>>>() {
+            return Some(Series::new(name(n), v.as_slice()).into());
+        }
+        if let Some(v) = v.downcast_ref::<Vec<usize>>() {
+            let wide: Vec<u64> = v.iter().map(|&x| x as u64).collect();
+            return Some(Series::new(name(n), wide).into());
         }
         None
     }
@@ -143,6 +154,12 @@ mod frame {
             )*};
         }
         try_scalar!(f64, f32, i64, i32, u64, u32, bool);
+        if let Some(&x) = v.downcast_ref::<usize>() {
+            let n = name(n);
+            return Some(Box::new(move |h| {
+                Column::new_scalar(n.clone(), Scalar::from(x as u64), h)
+            }));
+        }
         if let Some(s) = v.downcast_ref::<String>() {
             let (n, s) = (name(n), Scalar::from(name(s)));
             return Some(Box::new(move |h| Column::new_scalar(n.clone(), s.clone(), h)));
@@ -152,12 +169,14 @@ mod frame {
 
     fn part(n: &str, v: &Value) -> Option<Part> {
         if let Some(s) = v.downcast_ref::<Series>() {
-            return Some(Part::Columns(vec![s.clone().with_name(name(n)).into()]));
+            return Some(Part::Columns(s.len(), vec![s.clone().with_name(name(n)).into()]));
         }
         if let Some(df) = v.downcast_ref::<DataFrame>() {
-            return Some(Part::Columns(df.columns().to_vec()));
+            return Some(Part::Columns(df.height(), df.columns().to_vec()));
         }
-        vec_column(n, v).map(|c| Part::Columns(vec![c])).or_else(|| scalar(n, v).map(Part::Scalar))
+        vec_column(n, v)
+            .map(|c| Part::Columns(c.len(), vec![c]))
+            .or_else(|| scalar(n, v).map(Part::Scalar))
     }
 
     impl ResultBuilder for DataFrameResult {
@@ -179,8 +198,8 @@ mod frame {
             // Heights of the column-making outputs, in request order.
             let mut heights: Vec<(String, usize)> = Vec::new();
             for (n, p) in &parts {
-                if let Part::Columns(cols) = p {
-                    let h = cols.first().map_or(0, Column::len);
+                if let Part::Columns(h, cols) = p {
+                    let h = *h;
                     let label = match cols.as_slice() {
                         [c] if c.name() == n.as_str() => format!("`{n}`"),
                         _ => format!("`{n}` (a DataFrame)"),
@@ -188,7 +207,12 @@ mod frame {
                     heights.push((label, h));
                 }
             }
-            let height = heights.first().map_or(1, |(_, h)| *h);
+            // Only scalars: one row; nothing requested: an empty frame.
+            let height = match heights.first() {
+                Some((_, h)) => *h,
+                None if parts.is_empty() => 0,
+                None => 1,
+            };
             if heights.iter().any(|(_, h)| *h != height) {
                 let list: Vec<String> =
                     heights.iter().map(|(n, h)| format!("{n} has {h} rows")).collect();
@@ -197,7 +221,7 @@ mod frame {
             let mut columns: Vec<Column> = Vec::new();
             for (_, p) in parts {
                 match p {
-                    Part::Columns(cols) => columns.extend(cols),
+                    Part::Columns(_, cols) => columns.extend(cols),
                     Part::Scalar(make) => columns.push(make(height)),
                 }
             }

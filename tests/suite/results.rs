@@ -63,6 +63,21 @@ mod frame {
         vec![0.0, 0.0, 0.0]
     }
 
+    #[node]
+    fn counts() -> Vec<usize> {
+        vec![1, 2, 3]
+    }
+
+    #[node]
+    fn maybe() -> Vec<Option<f64>> {
+        vec![Some(1.0), None, Some(3.0)]
+    }
+
+    #[node]
+    fn nothing() -> DataFrame {
+        DataFrame::empty_with_height(3)
+    }
+
     /// A polars `PolarsResult<T>` return is a fallible node whose value is the `Series`.
     #[node]
     fn doubled(price: &Series) -> PolarsResult<Series> {
@@ -150,4 +165,20 @@ fn a_polars_result_return_is_a_fallible_node() {
         )
     );
     assert!(text.contains("length"), "{text}");
+}
+
+#[test]
+fn usize_and_option_vecs_become_columns_and_an_empty_frame_adds_none() {
+    let out = driver().execute(&["counts", "maybe", "nothing", "rate"], Inputs::new()).unwrap();
+    let frame = out.build(&DataFrameResult).unwrap();
+    assert_eq!(frame.get_column_names(), ["counts", "maybe", "rate"]);
+    assert_eq!(frame.column("counts").unwrap().dtype(), &DataType::UInt64);
+    assert_eq!(frame.column("maybe").unwrap().null_count(), 1);
+    assert_eq!(frame.height(), 3);
+}
+
+#[test]
+fn no_outputs_make_an_empty_frame() {
+    let out = driver().execute::<&str>(&[], Inputs::new()).unwrap();
+    assert_eq!(out.build(&DataFrameResult).unwrap().shape(), (0, 0));
 }
