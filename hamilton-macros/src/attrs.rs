@@ -380,6 +380,7 @@ fn read_check_output_custom(
     let mut fail = false;
     let mut found = Vec::new();
     let mut importance_seen = false;
+    let mut misplaced = false;
     for expr in exprs {
         match &expr {
             Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(p) if p.path.is_ident("importance")) =>
@@ -390,17 +391,20 @@ fn read_check_output_custom(
                 importance_seen = true;
                 fail = read_importance(&assign.right, errors).unwrap_or(false);
             }
-            Expr::Assign(assign) => errors.spanned(
-                &assign.left,
-                "`#[check_output_custom]` takes validator expressions and `importance = \"...\"`",
-            ),
+            Expr::Assign(assign) => {
+                misplaced = true;
+                errors.spanned(
+                    &assign.left,
+                    "`#[check_output_custom]` takes validator expressions and `importance = \"...\"`",
+                )
+            }
             _ => {
                 let span = expr.span();
                 found.push((quote::ToTokens::to_token_stream(&expr), span));
             }
         }
     }
-    if found.is_empty() {
+    if found.is_empty() && !misplaced {
         errors.spanned(
             attr,
             "expected at least one validator: `#[check_output_custom(MyValidator)]`",
