@@ -19,6 +19,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Shows the warnings of failing `importance = "warn"` checks.
     tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
     let env = std::env::args().nth(1).unwrap_or_else(|| "prod".to_string());
+    if env != "dev" && env != "prod" {
+        return Err(format!("unknown environment `{env}`: use `dev` or `prod`").into());
+    }
     let dr = Driver::builder()
         .with_modules([digits::MODULE])
         .with_config(Config::new().with("env", env.clone()))
