@@ -62,17 +62,7 @@ pub(crate) fn measure_runs<A, R>(
 /// Each call gets a fresh argument from `setup` (not timed); its result is dropped after the
 /// clock stops (not timed either).
 fn measure<A, R>(rules: Rules, mut setup: impl FnMut() -> A, mut op: impl FnMut(A) -> R) -> Sample {
-    let mut best: Option<(Vec<Duration>, f64)> = None;
-    let mut made = 0;
-    for _ in 0..rules.attempts.max(1) {
-        made += 1;
-        if rules.attempts > 1 {
-            wait_for_quiet(rules.max_others);
-        }
-        let probe = Probe::start();
-        // A short idle window before the calls, so that the probe sees the machine's load even
-        // when the calls themselves take microseconds.
-        std::thread::sleep(Duration::from_millis(100));
+    let (times, others, redone) = least_disturbed(rules, || {
         for _ in 0..rules.warmup {
             let a = setup();
             drop(op(a));
@@ -85,17 +75,37 @@ fn measure<A, R>(rules: Rules, mut setup: impl FnMut() -> A, mut op: impl FnMut(
             times.push(start.elapsed());
             drop(r);
         }
-        let others = probe.others_cores();
-        let quiet = others <= rules.max_others;
-        if best.as_ref().is_none_or(|b| others < b.1) {
-            best = Some((times, others));
+        times
+    });
+    Sample::of(&times, others, redone)
+}
+
+/// Runs `attempt` up to `rules.attempts` times, each after waiting for a quiet machine, until
+/// other processes kept less than `rules.max_others` cores busy during it. Returns the result of
+/// the least disturbed attempt, how many cores others kept busy then, and how many were redone.
+fn least_disturbed<T>(rules: Rules, mut attempt: impl FnMut() -> T) -> (T, f64, usize) {
+    let mut best: Option<(T, f64)> = None;
+    let mut made = 0;
+    for _ in 0..rules.attempts.max(1) {
+        made += 1;
+        if rules.attempts > 1 {
+            wait_for_quiet(rules.max_others);
         }
-        if quiet {
+        let probe = Probe::start();
+        // A short idle window before the calls, so that the probe sees the machine's load even
+        // when the calls themselves take microseconds.
+        std::thread::sleep(Duration::from_millis(100));
+        let value = attempt();
+        let others = probe.others_cores();
+        if best.as_ref().is_none_or(|b| others < b.1) {
+            best = Some((value, others));
+        }
+        if others <= rules.max_others {
             break;
         }
     }
-    let (times, others) = best.expect("at least one attempt");
-    Sample::of(&times, others, made - 1)
+    let (value, others) = best.expect("at least one attempt");
+    (value, others, made - 1)
 }
 
 /// One round-robin measurement (W3): wall and CPU time of every call, per variant.
@@ -115,15 +125,7 @@ pub(crate) struct Rounds {
 /// result is dropped after the clock stops, before the next call. Redone whole (as [`measure`])
 /// when other processes kept the machine busy.
 pub(crate) fn measure_rounds<R>(rules: Rules, variants: &mut [&mut dyn FnMut() -> R]) -> Rounds {
-    let mut best: Option<Rounds> = None;
-    let mut made = 0;
-    for _ in 0..rules.attempts.max(1) {
-        made += 1;
-        if rules.attempts > 1 {
-            wait_for_quiet(rules.max_others);
-        }
-        let probe = Probe::start();
-        std::thread::sleep(Duration::from_millis(100));
+    let ((wall, cpu), others, redone) = least_disturbed(rules, || {
         let mut wall = vec![Vec::with_capacity(rules.repeats); variants.len()];
         let mut cpu = vec![Vec::with_capacity(rules.repeats); variants.len()];
         for round in 0..rules.warmup + rules.repeats {
@@ -140,18 +142,9 @@ pub(crate) fn measure_rounds<R>(rules: Rules, variants: &mut [&mut dyn FnMut() -
                 }
             }
         }
-        let others = probe.others_cores();
-        let quiet = others <= rules.max_others;
-        if best.as_ref().is_none_or(|b| others < b.others) {
-            best = Some(Rounds { wall, cpu, others, redone: 0 });
-        }
-        if quiet {
-            break;
-        }
-    }
-    let mut best = best.expect("at least one attempt");
-    best.redone = made - 1;
-    best
+        (wall, cpu)
+    });
+    Rounds { wall, cpu, others, redone }
 }
 
 /// CPU time used so far by the live threads of this process: the sum of the first field
