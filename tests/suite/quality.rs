@@ -1010,3 +1010,38 @@ fn validator_arguments_that_cannot_work_are_build_errors() {
         assert!(msg.contains(&expected), "{expected}\n---\n{msg}");
     }
 }
+
+mod optional {
+    use super::*;
+
+    /// The best score of the day, if there was a game.
+    #[node]
+    #[check_output(range = (0, 100), allow_none = false, importance = "fail")]
+    fn best_score(scores: &[f64]) -> Option<f64> {
+        scores.iter().copied().reduce(f64::max)
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn an_option_output_is_checked_when_present_and_refused_when_absent() {
+    let dr = Driver::builder().with_modules([optional::MODULE]).build().unwrap();
+    let ok = dr.execute(&["best_score"], Inputs::new().with("scores", vec![40.0, 90.0])).unwrap();
+    assert_eq!(*ok.get::<Option<f64>>("best_score").unwrap(), Some(90.0));
+    let high = dr.execute(&["best_score"], Inputs::new().with("scores", vec![140.0])).unwrap_err();
+    assert!(
+        high.to_string().ends_with(
+            "1 validator of importance `fail` did not pass\n  - range_validator: 140 is outside \
+             [0, 100] (range: [0, 100], value: 140)"
+        ),
+        "{high}"
+    );
+    let none = dr.execute(&["best_score"], Inputs::new().with("scores", Vec::<f64>::new()));
+    let none = none.unwrap_err().to_string();
+    assert!(none.ends_with("- allow_none_validator: the value is None"), "{none}");
+    assert_eq!(
+        dr.variable("best_score_range_validator").unwrap().doc(),
+        "the value lies within [0, 100], when there is one"
+    );
+}

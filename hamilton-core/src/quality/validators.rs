@@ -14,6 +14,9 @@
 //! | `does_not_contain = "s"` | the text does not contain `s` | `String`, `Vec<String>`, string `Series` |
 //! | `schema = [("col", DataType::..), ..]` | the columns exist with those dtypes | `DataFrame` |
 //!
+//! `range`, `values_in` and `allow_nans` also check an `Option` of a type they apply to: `Some`
+//! is checked, `None` passes (combine them with `allow_none = false` to refuse it).
+//!
 //! Using one on another type is a compile error at the attribute. `range`, `values_in`,
 //! `mean_in_range` and `max_standard_dev` skip NaN and null values (`allow_nans` and
 //! `max_fraction_nans` are about those). Numbers are compared as `f64`; `values_in` compares an
@@ -116,6 +119,30 @@ macro_rules! vec_impls {
             }
             fn validate(&self, value: &Vec<$t>) -> ValidationResult {
                 self.check(numbers(value))
+            }
+        }
+    )*};
+}
+
+/// `Validator<Option<T>>` for a validator of single values `T`: `Some` is checked as `T`, `None`
+/// passes (whether a value may be missing is what `allow_none` checks).
+macro_rules! option_impls {
+    ($v:ident: $($t:ty),*) => {$(
+        impl Validator<Option<$t>> for $v {
+            fn name(&self) -> Cow<'static, str> {
+                $v::NAME.into()
+            }
+            fn description(&self) -> String {
+                format!("{}, when there is one", <Self as Validator<$t>>::description(self))
+            }
+            fn check_arguments(&self) -> Result<(), String> {
+                self.arguments()
+            }
+            fn validate(&self, value: &Option<$t>) -> ValidationResult {
+                match value {
+                    Some(v) => <Self as Validator<$t>>::validate(self, v),
+                    None => ValidationResult::pass("there is no value (None), which allow_none checks"),
+                }
             }
         }
     )*};
@@ -308,6 +335,7 @@ macro_rules! range_impls {
     )*};
 }
 for_numbers!(range_impls);
+for_numbers!(option_impls for Range);
 
 // ---------------------------------------------------------------------------------------------
 // values_in
@@ -452,6 +480,8 @@ macro_rules! values_in_impls {
 }
 for_numbers!(values_in_impls);
 values_in_impls!(String, bool);
+for_numbers!(option_impls for ValuesIn);
+option_impls!(ValuesIn: String, bool);
 
 // ---------------------------------------------------------------------------------------------
 // allow_nans, max_fraction_nans
@@ -527,6 +557,7 @@ macro_rules! allow_nans_impls {
     )*};
 }
 for_floats!(allow_nans_impls);
+for_floats!(option_impls for AllowNans);
 
 /// `max_fraction_nans = f`: at most that fraction (0..=1) of the values are NaN or null.
 #[derive(Clone, Copy, Debug, PartialEq)]
