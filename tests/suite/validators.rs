@@ -73,7 +73,7 @@ fn a_result_displays_validator_message_and_diagnostics() {
 fn built_in_validators_are_named_after_their_argument() {
     let names = [
         <Range as Validator<i64>>::name(&Range::new(0, 1)),
-        <ValuesIn as Validator<String>>::name(&ValuesIn::from_arg(["a"])),
+        <ValuesIn<_> as Validator<String>>::name(&ValuesIn::from_arg(["a"])),
         <DataTypeIs as Validator<Series>>::name(&DataTypeIs::from_arg(DataType::Int64)),
         <AllowNans as Validator<f64>>::name(&AllowNans::from_arg(false)),
         <MaxFractionNans as Validator<Vec<f64>>>::name(&MaxFractionNans::from_arg(0.1)),
@@ -115,11 +115,11 @@ fn built_in_validators_describe_what_they_check() {
         "every value lies within [0, 10]"
     );
     assert_eq!(
-        <ValuesIn as Validator<String>>::description(&ValuesIn::from_arg(["a", "b"])),
+        <ValuesIn<_> as Validator<String>>::description(&ValuesIn::from_arg(["a", "b"])),
         "the value is one of [\"a\", \"b\"]"
     );
     assert_eq!(
-        <ValuesIn as Validator<bool>>::description(&ValuesIn::from_arg([true])),
+        <ValuesIn<_> as Validator<bool>>::description(&ValuesIn::from_arg([true])),
         "the value is one of [true]"
     );
     assert_eq!(
@@ -331,9 +331,10 @@ fn values_in_on_text_and_flags() {
         &[("allowed", "[true]"), ("value", "false"), ("index", "1"), ("not_allowed", "1")],
     );
 
-    // A text is not a number: "1" does not allow 1.
+    // A text is not a number: a list of texts cannot check an `i64` at all (a compile error,
+    // tests/ui/cases/values_in_of_another_kind.rs), and in a Series, "1" does not allow 1.
     let v = ValuesIn::from_arg(["1"]);
-    assert!(!v.validate(&1_i64).passes);
+    assert!(!v.validate(&series("n", &[1_i64])).passes);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! | argument | checks | applies to |
 //! |---|---|---|
 //! | `range = (lo, hi)` | every value within `lo..=hi` | numbers, `Vec` of numbers, numeric `Series` |
-//! | `values_in = [..]` | every value is one of the list | numbers, `String`, `bool`, their `Vec`s, `Series` |
+//! | `values_in = [..]` | every value is one of the list | numbers, `String`, `bool` (as the list's values), their `Vec`s, `Series` |
 //! | `data_type = DataType::..` | the polars dtype | `Series` |
 //! | `allow_nans = false` | no NaN (and, in a `Series`, no null) | `f32`, `f64`, their `Vec`s, `Series` |
 //! | `max_fraction_nans = f` | at most that fraction of NaN / null | `Vec` of floats, `Series` |
@@ -41,6 +41,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use super::{ValidationResult, Validator};
 
@@ -127,10 +128,10 @@ macro_rules! vec_impls {
 /// `Validator<Option<T>>` for a validator of single values `T`: `Some` is checked as `T`, `None`
 /// passes (whether a value may be missing is what `allow_none` checks).
 macro_rules! option_impls {
-    ($v:ident: $($t:ty),*) => {$(
+    ($v:ty: $($t:ty),*) => {$(
         impl Validator<Option<$t>> for $v {
             fn name(&self) -> Cow<'static, str> {
-                $v::NAME.into()
+                <$v>::NAME.into()
             }
             fn description(&self) -> String {
                 format!("{}, when there is one", <Self as Validator<$t>>::description(self))
@@ -341,21 +342,67 @@ for_numbers!(option_impls for Range);
 // values_in
 
 /// `values_in = [..]`: every value is one of the listed values (nulls and NaN are skipped).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ValuesIn {
+///
+/// `K` is the kind of the listed values, [`Numbers`], [`Texts`] or [`Flags`], inferred from them:
+/// a list of texts checks `String`s, not numbers, so `values_in = ["a"]` on an `i64` output is a
+/// compile error at the attribute. Any kind can check a `Series` (its dtype is known at run time).
+#[derive(Debug)]
+pub struct ValuesIn<K> {
     /// The allowed values.
     pub values: Vec<AllowedValue>,
+    kind: PhantomData<fn() -> K>,
 }
 
-impl ValuesIn {
+impl<K> Clone for ValuesIn<K> {
+    fn clone(&self) -> Self {
+        ValuesIn { values: self.values.clone(), kind: PhantomData }
+    }
+}
+
+impl<K> PartialEq for ValuesIn<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values
+    }
+}
+
+/// The values of a `values_in` list are numbers.
+#[derive(Clone, Copy, Debug)]
+pub enum Numbers {}
+/// The values of a `values_in` list are texts.
+#[derive(Clone, Copy, Debug)]
+pub enum Texts {}
+/// The values of a `values_in` list are booleans.
+#[derive(Clone, Copy, Debug)]
+pub enum Flags {}
+
+/// What a `values_in` list may hold: numbers, `&str` or `String`, `bool`; `Kind` says which.
+pub trait Allowed: Into<AllowedValue> {
+    /// [`Numbers`], [`Texts`] or [`Flags`].
+    type Kind;
+}
+
+impl<N: Number> Allowed for N {
+    type Kind = Numbers;
+}
+impl Allowed for &str {
+    type Kind = Texts;
+}
+impl Allowed for String {
+    type Kind = Texts;
+}
+impl Allowed for bool {
+    type Kind = Flags;
+}
+
+impl<K> ValuesIn<K> {
     /// Allows `values`.
-    pub fn new<S: Into<AllowedValue>>(values: impl IntoIterator<Item = S>) -> Self {
-        ValuesIn { values: values.into_iter().map(Into::into).collect() }
+    pub fn new<S: Allowed<Kind = K>>(values: impl IntoIterator<Item = S>) -> Self {
+        ValuesIn { values: values.into_iter().map(Into::into).collect(), kind: PhantomData }
     }
 
     /// What `#[check_output]` calls with the attribute argument.
     #[doc(hidden)]
-    pub fn from_arg<S: Into<AllowedValue>>(values: impl IntoIterator<Item = S>) -> Self {
+    pub fn from_arg<S: Allowed<Kind = K>>(values: impl IntoIterator<Item = S>) -> Self {
         ValuesIn::new(values)
     }
 
@@ -446,10 +493,10 @@ impl Element for bool {
 }
 
 macro_rules! values_in_impls {
-    ($($t:ty),*) => {$(
-        impl Validator<$t> for ValuesIn {
+    ($kind:ident: $($t:ty),*) => {$(
+        impl Validator<$t> for ValuesIn<$kind> {
             fn name(&self) -> Cow<'static, str> {
-                ValuesIn::NAME.into()
+                Self::NAME.into()
             }
             fn description(&self) -> String {
                 format!("the value is one of {}", self.allowed())
@@ -462,9 +509,9 @@ macro_rules! values_in_impls {
             }
         }
 
-        impl Validator<Vec<$t>> for ValuesIn {
+        impl Validator<Vec<$t>> for ValuesIn<$kind> {
             fn name(&self) -> Cow<'static, str> {
-                ValuesIn::NAME.into()
+                Self::NAME.into()
             }
             fn description(&self) -> String {
                 self.describe()
@@ -478,10 +525,12 @@ macro_rules! values_in_impls {
         }
     )*};
 }
-for_numbers!(values_in_impls);
-values_in_impls!(String, bool);
-for_numbers!(option_impls for ValuesIn);
-option_impls!(ValuesIn: String, bool);
+values_in_impls!(Numbers: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+values_in_impls!(Texts: String);
+values_in_impls!(Flags: bool);
+option_impls!(ValuesIn<Numbers>: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+option_impls!(ValuesIn<Texts>: String);
+option_impls!(ValuesIn<Flags>: bool);
 
 // ---------------------------------------------------------------------------------------------
 // allow_nans, max_fraction_nans

@@ -90,9 +90,9 @@ macro_rules! series_impls {
 series_impls!(numbers: Range, MeanInRange, MaxStandardDev);
 series_impls!(missing: AllowNans, MaxFractionNans);
 
-impl Validator<Series> for ValuesIn {
+impl<K: 'static> Validator<Series> for ValuesIn<K> {
     fn name(&self) -> Cow<'static, str> {
-        ValuesIn::NAME.into()
+        Self::NAME.into()
     }
     fn description(&self) -> String {
         self.describe()
@@ -103,7 +103,7 @@ impl Validator<Series> for ValuesIn {
     fn validate(&self, series: &Series) -> ValidationResult {
         match scalars(series) {
             Ok(values) => self.check(values.into_iter()),
-            Err(why) => cannot_check(ValuesIn::NAME, why),
+            Err(why) => cannot_check(Self::NAME, why),
         }
     }
 }
