@@ -1045,3 +1045,51 @@ fn an_option_output_is_checked_when_present_and_refused_when_absent() {
         "the value lies within [0, 100], when there is one"
     );
 }
+
+/// A validator whose constructor panics (say, it reads a limit from a missing file).
+struct FromFile;
+
+impl FromFile {
+    fn load(path: &str) -> Self {
+        panic!("cannot read limits from {path}")
+    }
+}
+
+impl Validator<f64> for FromFile {
+    fn name(&self) -> Cow<'static, str> {
+        "from_file_validator".into()
+    }
+    fn description(&self) -> String {
+        "within the limits of the file".into()
+    }
+    fn validate(&self, _: &f64) -> ValidationResult {
+        ValidationResult::pass("within")
+    }
+}
+
+mod panicking_constructor {
+    use super::*;
+
+    #[node]
+    #[check_output_custom(FromFile::load("limits.toml"))]
+    fn speed(raw_speed: &f64) -> f64 {
+        *raw_speed
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn a_validator_whose_constructor_panics_is_a_build_error() {
+    let err = Driver::builder().with_modules([panicking_constructor::MODULE]).build().unwrap_err();
+    assert_eq!(err.codes(), ["H022"]);
+    let speed = at(SRC, "quality.rs", "fn speed(raw_speed", 0);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "error[H022]: validator `validator 1` of node `speed` (fn speed at {speed}) cannot \
+             work: making it panicked: cannot read limits from limits.toml\n  \
+             help: correct its arguments in #[check_output] / #[check_output_custom]"
+        )
+    );
+}

@@ -55,10 +55,12 @@ pub mod validators;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::panic::catch_unwind;
 use std::sync::Arc;
 
 use crate::error::{Problem, Site};
 use crate::execute::args::{Args, CallResult, NodeError, Value};
+use crate::execute::sequential::panic_message;
 use crate::registry::{Call, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec};
 
 /// What happens when a validator fails.
@@ -267,15 +269,32 @@ pub(crate) fn expand(
     tags.push(Tag { key: Str::Borrowed(TAG_CONTAINS_RESULTS), value: Str::Borrowed("true") });
     tags.push(Tag { key: Str::Borrowed(TAG_SOURCE_NODE), value: Str::Owned(name.to_string()) });
     let mut checks: Vec<Check> = Vec::with_capacity(spec.validators.len());
-    for v in spec.validators.iter() {
-        let base = (v.name)().into_owned();
-        if let Err(reason) = (v.check_arguments)() {
-            problems.push(Problem::InvalidValidator {
-                node: site(),
-                validator: base.clone(),
-                reason,
-            });
-        }
+    for (i, v) in spec.validators.iter().enumerate() {
+        // The instance is made on first use, here: a panic in its constructor is reported as a
+        // problem of the build, not let loose.
+        let (named, described, checked) = (v.name, v.description, v.check_arguments);
+        let described = catch_unwind(move || (named(), described(), checked()));
+        let (base, description) = match described {
+            Ok((validator, description, arguments)) => {
+                if let Err(reason) = arguments {
+                    problems.push(Problem::InvalidValidator {
+                        node: site(),
+                        validator: validator.to_string(),
+                        reason,
+                    });
+                }
+                (validator.into_owned(), description)
+            }
+            Err(payload) => {
+                let validator = format!("validator {}", i + 1);
+                problems.push(Problem::InvalidValidator {
+                    node: site(),
+                    validator: validator.clone(),
+                    reason: format!("making it panicked: {}", panic_message(&*payload)),
+                });
+                (validator.replace(' ', "_"), String::new())
+            }
+        };
         let mut label = base.clone();
         let mut n = 0;
         while checks.iter().any(|c| c.label == label) {
@@ -293,7 +312,7 @@ pub(crate) fn expand(
         });
         nodes.push(NodeSpec {
             name: Cow::Owned(node_name),
-            doc: Cow::Owned((v.description)()),
+            doc: Cow::Owned(description),
             tags: Cow::Owned(tags.clone()),
             default_variant: spec.default_variant,
             params: Cow::Owned(vec![raw_param(ParamKind::Ref)]),
