@@ -1087,7 +1087,8 @@ fn a_validator_whose_constructor_panics_is_a_build_error() {
     assert_eq!(
         err.to_string(),
         format!(
-            "error[H022]: validator `validator 1` of node `speed` (fn speed at {speed}) cannot \
+            "1 problem found:\n\nerror[H022]: validator `validator 1` of node `speed` (fn speed at \
+             {speed}) cannot \
              work: making it panicked: cannot read limits from limits.toml\n  \
              help: correct its arguments in #[check_output] / #[check_output_custom]"
         )
