@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use crate::error::Site;
 use crate::execute::args::{Args, CallResult};
 use crate::quality::ValidatorSpec;
 
@@ -271,6 +272,17 @@ impl NodeSpec {
             code_version: 0,
             call: Call::Dynamic(Arc::new(call)),
             validators: Cow::Borrowed(&[]),
+        }
+    }
+
+    /// Where the function is: node and function name, module and `file:line`.
+    pub(crate) fn site(&self) -> Site {
+        Site {
+            node: self.name.to_string(),
+            function: self.function.to_string(),
+            module: self.module.to_string(),
+            file: self.file.to_string(),
+            line: self.line,
         }
     }
 

@@ -127,15 +127,9 @@ mod frame {
                 }
             )*};
         }
-        try_vec!(f64, f32, i64, i32, u64, u32, bool);
+        try_vec!(f64, f32, i64, i32, u64, u32, bool, String);
         try_vec!(Option<f64>, Option<f32>, Option<i64>, Option<i32>, Option<u64>, Option<u32>);
-        try_vec!(Option<bool>);
-        if let Some(v) = v.downcast_ref::<Vec<String>>() {
-            return Some(Series::new(name(n), v.as_slice()).into());
-        }
-        if let Some(v) = v.downcast_ref::<Vec<Option<String>>>() {
-            return Some(Series::new(name(n), v.as_slice()).into());
-        }
+        try_vec!(Option<bool>, Option<String>);
         if let Some(v) = v.downcast_ref::<Vec<usize>>() {
             let wide: Vec<u64> = v.iter().map(|&x| x as u64).collect();
             return Some(Series::new(name(n), wide).into());

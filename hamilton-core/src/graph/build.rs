@@ -136,7 +136,7 @@ fn expand_validators(
         let expanded: Vec<(SpecRef, Option<SpecRef>)> = if spec.validators.is_empty() {
             vec![(spec, None)]
         } else {
-            quality::expand(&spec, || spec.site(), problems)
+            quality::expand(&spec, problems)
                 .into_iter()
                 .map(|s| (SpecRef::Owned(Arc::new(s)), Some(spec.clone())))
                 .collect()

@@ -89,16 +89,6 @@ impl SpecRef {
         let p: *const NodeSpec = &**self;
         p as usize
     }
-
-    pub(crate) fn site(&self) -> Site {
-        Site {
-            node: self.name.to_string(),
-            function: self.function.to_string(),
-            module: self.module.to_string(),
-            file: self.file.to_string(),
-            line: self.line,
-        }
-    }
 }
 
 /// What a graph node is.

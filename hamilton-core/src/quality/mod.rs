@@ -58,7 +58,7 @@ use std::fmt;
 use std::panic::catch_unwind;
 use std::sync::Arc;
 
-use crate::error::{Problem, Site};
+use crate::error::Problem;
 use crate::execute::args::{Args, CallResult, NodeError, Value};
 use crate::execute::sequential::panic_message;
 use crate::registry::{Call, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec};
@@ -243,11 +243,7 @@ pub const TAG_SOURCE_NODE: &str = "hamilton.data_quality.source_node";
 
 /// The nodes a spec with validators becomes: `x_raw`, one node per validator, and `x`.
 /// Validators whose arguments are wrong are reported (H022) and still expanded.
-pub(crate) fn expand(
-    spec: &NodeSpec,
-    site: impl Fn() -> Site,
-    problems: &mut Vec<Problem>,
-) -> Vec<NodeSpec> {
+pub(crate) fn expand(spec: &NodeSpec, problems: &mut Vec<Problem>) -> Vec<NodeSpec> {
     let name = spec.name.as_ref();
     let raw_name = format!("{name}_raw");
     let raw_param = |kind| ParamSpec {
@@ -278,7 +274,7 @@ pub(crate) fn expand(
             Ok((validator, description, arguments)) => {
                 if let Err(reason) = arguments {
                     problems.push(Problem::InvalidValidator {
-                        node: site(),
+                        node: spec.site(),
                         validator: validator.to_string(),
                         reason,
                     });
@@ -288,7 +284,7 @@ pub(crate) fn expand(
             Err(payload) => {
                 let validator = format!("validator {}", i + 1);
                 problems.push(Problem::InvalidValidator {
-                    node: site(),
+                    node: spec.site(),
                     validator: validator.clone(),
                     reason: format!("making it panicked: {}", panic_message(&*payload)),
                 });
