@@ -56,13 +56,14 @@ mod values;
 #[cfg(feature = "polars")]
 pub use polars;
 
-pub use driver::{Builder, Driver};
+pub use driver::{Builder, Driver, ExternalInput};
 pub use error::{
-    Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole,
+    Cause, Consumer, Error, InactiveVariant, InputHint, NodeFailure, Problem, Problems, Producer,
+    Site, ValueRole,
 };
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
-pub use outputs::Outputs;
+pub use outputs::{OutputNames, Outputs};
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
 };
