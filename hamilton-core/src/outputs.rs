@@ -34,12 +34,11 @@ pub struct Outputs {
 /// `{:?}` lists each output's name and type, in request order: `Outputs { mean: f64 }`.
 impl fmt::Debug for Outputs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Outputs ")?;
-        let mut map = f.debug_map();
+        let mut out = f.debug_struct("Outputs");
         for e in &self.entries {
-            map.key(&format_args!("{}", e.name)).value(&format_args!("{}", type_label(e.ty)));
+            out.field(&e.name, &format_args!("{}", type_label(e.ty)));
         }
-        map.finish()
+        out.finish()
     }
 }
 

@@ -54,7 +54,9 @@ impl fmt::Debug for Entry {
         let ty = short_type_name((self.type_name)());
         match &self.text {
             Some(t) if self.type_id == TypeId::of::<String>() => write!(f, "{t:?}"),
-            Some(t) if self.type_id == TypeId::of::<char>() => write!(f, "{t:?}"),
+            Some(t) if self.type_id == TypeId::of::<char>() => {
+                write!(f, "{:?}", t.chars().next().unwrap_or_default())
+            }
             Some(t) if self.type_id == TypeId::of::<bool>() => f.write_str(t),
             Some(t) => write!(f, "{t}_{ty}"),
             None => write!(f, "<{ty}>"),
@@ -70,13 +72,11 @@ fn debug_entries<'a>(
 ) -> fmt::Result {
     let mut sorted: Vec<_> = entries.collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
-    f.write_str(name)?;
-    f.write_str(" ")?;
-    let mut map = f.debug_map();
+    let mut out = f.debug_struct(name);
     for (k, v) in sorted {
-        map.key(&format_args!("{k}")).value(v);
+        out.field(k, v);
     }
-    map.finish()
+    out.finish()
 }
 
 /// Build-time configuration: selects `#[config_when]` variants, and each entry is also a value

@@ -1,6 +1,7 @@
 //! Integration tests of hamilton-core: one module per behaviour.
 
 mod config;
+mod error_codes;
 mod execution;
 mod lineage;
 mod params;
@@ -9,6 +10,7 @@ mod requests;
 mod results;
 mod validation;
 mod validators;
+mod wiring;
 
 /// `tests/suite/<file>:<line>` of the `nth` line of `src` (that file's text) containing `needle`:
 /// where error messages should point, without hard-coding line numbers.

@@ -217,11 +217,15 @@ pub(super) fn check(
     }
     let Some(declared) = declared else { return };
     let is_declared = |name: &str| declared.iter().any(|d| d.name == name);
-    for i in 0..graph.nodes.len() as u32 {
+    let mut undeclared: Vec<u32> = (0..graph.nodes.len() as u32)
+        .filter(|&i| {
+            let node = graph.node(i);
+            matches!(node.kind, NodeKind::External) && !is_declared(&node.name)
+        })
+        .collect();
+    undeclared.sort_by(|&a, &b| graph.node(a).name.cmp(&graph.node(b).name));
+    for i in undeclared {
         let node = graph.node(i);
-        if !matches!(node.kind, NodeKind::External) || is_declared(&node.name) {
-            continue;
-        }
         let mut consumers: Vec<_> = graph
             .users_of(i)
             .iter()
@@ -229,17 +233,11 @@ pub(super) fn check(
             .collect();
         consumers.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         consumers.dedup();
-        let mut hint = input_hint(graph, config, &node.name);
-        if hint.suggestion.is_none() && hint.inactive_variants.is_empty() {
-            // Perhaps the declaration is the misspelled side.
-            hint.suggestion = suggest(&node.name, declared.iter().map(|d| d.name.as_str()))
-                .filter(|d| graph.lookup(d).is_none());
-        }
         problems.push(Problem::UndeclaredInput {
             name: node.name.to_string(),
             type_name: node.ty.display_name().to_string(),
             consumers,
-            hint,
+            hint: input_hint(graph, config, &node.name),
         });
     }
     for (k, d) in declared.iter().enumerate() {
