@@ -272,9 +272,12 @@ impl Driver {
         for problem in problems.iter_mut() {
             let Problem::WrongValueType { name, needed_by, .. } = problem else { continue };
             let Some(i) = graph.lookup(name) else { continue };
-            let in_request = graph.users_of(i).iter().copied().filter(|&u| runs(u)).find_map(
-                |u| graph.node(u).spec().map(|s| s.site()),
-            );
+            let in_request = graph
+                .users_of(i)
+                .iter()
+                .copied()
+                .filter(|&u| runs(u))
+                .find_map(|u| graph.node(u).spec().map(|s| s.site()));
             if in_request.is_some() || requested.contains(&i) {
                 *needed_by = in_request;
             }

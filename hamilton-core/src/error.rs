@@ -85,7 +85,10 @@ impl fmt::Display for InputHint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         did_you_mean(f, &self.suggestion)?;
         if !self.inactive_variants.is_empty() {
-            write!(f, "\n  note: a node of this name exists, but none of its config variants applies:")?;
+            write!(
+                f,
+                "\n  note: a node of this name exists, but none of its config variants applies:"
+            )?;
             for v in &self.inactive_variants {
                 write!(f, "\n    {} needs {}", v.site, v.unmet.join(" and "))?;
             }
@@ -391,7 +394,13 @@ impl fmt::Display for Problem {
                     consumer.value_type
                 )?;
                 if produced.0 == consumer.param_type {
-                    same_spelling_help(f, name, &consumer.param_type, &consumer.value_type, &produced.1)?;
+                    same_spelling_help(
+                        f,
+                        name,
+                        &consumer.param_type,
+                        &consumer.value_type,
+                        &produced.1,
+                    )?;
                 }
                 Ok(())
             }
@@ -482,10 +491,9 @@ impl fmt::Display for Problem {
             Problem::UnusedDeclaredInput { name, provided_by, suggestion } => {
                 match provided_by {
                     None => write!(f, "declared input `{name}` is taken by no node")?,
-                    Some(p) => write!(
-                        f,
-                        "declared input `{name}` is no external input: {p} provides it"
-                    )?,
+                    Some(p) => {
+                        write!(f, "declared input `{name}` is no external input: {p} provides it")?
+                    }
                 }
                 did_you_mean(f, suggestion)?;
                 if suggestion.is_none() {
@@ -505,7 +513,10 @@ impl fmt::Display for Problem {
                 Ok(())
             }
             Problem::UnusedConfigKey { key, suggestion } => {
-                write!(f, "config key `{key}` is read by no config condition and taken by no node")?;
+                write!(
+                    f,
+                    "config key `{key}` is read by no config condition and taken by no node"
+                )?;
                 did_you_mean(f, suggestion)
             }
         }

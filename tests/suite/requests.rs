@@ -245,7 +245,10 @@ fn a_wrong_type_input_is_needed_by_a_function_of_the_request() {
     let err = driver()
         .execute_with(&["mean"], Inputs::new(), Overrides::new().with("mean", 1_i32))
         .unwrap_err();
-    assert_eq!(err.to_string(), "error[H012]: override `mean` has type i32, but the graph needs f64");
+    assert_eq!(
+        err.to_string(),
+        "error[H012]: override `mean` has type i32, but the graph needs f64"
+    );
 }
 
 #[test]

@@ -109,7 +109,10 @@ fn a_missing_input_names_the_variants_whose_conditions_did_not_hold() {
     // A value that conditions cannot compare is said to be one.
     let err = driver(Config::new().with("region", vec![1_u8])).execute(&["tax"], csv());
     let msg = err.unwrap_err().to_string();
-    assert!(msg.contains("(config `region` is a Vec<u8>, which conditions do not compare)"), "{msg}");
+    assert!(
+        msg.contains("(config `region` is a Vec<u8>, which conditions do not compare)"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -141,21 +144,22 @@ fn external_inputs_lists_names_types_and_consumers() {
     let limit: &ExternalInput = &inputs[2];
     assert_eq!(limit.type_name, "usize");
     assert!(!limit.required, "taken only as Option");
-    assert_eq!(limit.consumers.iter().map(consumer).collect::<Vec<_>>(), [(
-        "limited".to_string(),
-        "Option<usize>".to_string()
-    )]);
+    assert_eq!(
+        limit.consumers.iter().map(consumer).collect::<Vec<_>>(),
+        [("limited".to_string(), "Option<usize>".to_string())]
+    );
     let csv = &inputs[1];
     assert!(csv.required);
-    assert_eq!((csv.consumers[0].site.file.clone(), csv.consumers[0].site.line), site("fn amounts("));
+    assert_eq!(
+        (csv.consumers[0].site.file.clone(), csv.consumers[0].site.line),
+        site("fn amounts(")
+    );
     assert_eq!(
         csv.to_string(),
-        format!("`csv` (String, required), taken by:\n  fn amounts at {}: `csv: &str`", at(
-            SRC,
-            "wiring.rs",
-            "fn amounts(",
-            0
-        ))
+        format!(
+            "`csv` (String, required), taken by:\n  fn amounts at {}: `csv: &str`",
+            at(SRC, "wiring.rs", "fn amounts(", 0)
+        )
     );
 }
 
@@ -329,10 +333,8 @@ fn an_unread_config_key_is_a_warning_with_a_did_you_mean() {
     // `currency` replaces the node of that name, so it is read; `Region` is read by nothing.
     assert_eq!(
         events,
-        [
-            "WARN hamilton::build: message=warning[H026]: config key `Region` is read by no \
-             config condition and taken by no node\n  help: did you mean `region`?"
-        ]
+        ["WARN hamilton::build: message=warning[H026]: config key `Region` is read by no \
+             config condition and taken by no node\n  help: did you mean `region`?"]
     );
     // The warning does not stop the build; `region` is an input.
     let out = dr.execute(&["labelled"], Inputs::new().with("csv", "a").with("region", "x"));

@@ -134,7 +134,8 @@ impl Driver {
                         consumers.push(consumer_of(spec, p));
                     }
                 }
-                consumers.sort_by(|a, b| (&a.site.file, a.site.line).cmp(&(&b.site.file, b.site.line)));
+                consumers
+                    .sort_by(|a, b| (&a.site.file, a.site.line).cmp(&(&b.site.file, b.site.line)));
                 consumers.dedup();
                 ExternalInput {
                     name: name.to_string(),
@@ -275,7 +276,10 @@ fn declared_type(graph: &Graph, i: u32, name: &str, ty: TypeSpec, problems: &mut
         .iter()
         .filter_map(|&u| graph.node(u).spec())
         .flat_map(|s| {
-            s.params.iter().filter(|p| p.name == name && p.ty.id != ty.id).map(|p| consumer_of(s, p))
+            s.params
+                .iter()
+                .filter(|p| p.name == name && p.ty.id != ty.id)
+                .map(|p| consumer_of(s, p))
         })
         .collect();
     if !consumers.is_empty() {
