@@ -6,7 +6,7 @@ mod wiring;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::error::{Error, Problem, Problems, Site, ValueRole, suggest};
+use crate::error::{Error, Problem, Problems, Site, ValueRole, short_type_name, suggest};
 use crate::execute::plan::{self, Plan, Shape};
 use crate::execute::sequential;
 use crate::graph::lineage::{Direction, TagFilter, Variable};
@@ -313,7 +313,16 @@ impl Driver {
                 name: node.name.to_string(),
                 role,
                 expected: node.ty.display_name().to_string(),
-                got: (entry.type_name)().to_string(),
+                got: {
+                    // Short (`Vec<f32>`), unless that reads like the expected type.
+                    let short = short_type_name((entry.type_name)());
+                    if short == node.ty.display_name() || short == short_type_name((node.ty.name)())
+                    {
+                        (entry.type_name)().to_string()
+                    } else {
+                        short
+                    }
+                },
                 needed_by: self.first_consumer_site(i),
             });
         }

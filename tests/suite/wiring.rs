@@ -330,11 +330,21 @@ fn an_unread_config_key_is_a_warning_with_a_did_you_mean() {
             .build()
     });
     let dr = dr.unwrap();
-    // `currency` replaces the node of that name, so it is read; `Region` is read by nothing.
+    // `currency` replaces the node of that name, so it is read; `Region` is read by nothing,
+    // and the input `region` looks like it.
     assert_eq!(
         events,
-        ["WARN hamilton::build: message=warning[H026]: config key `Region` is read by no \
-             config condition and taken by no node\n  help: did you mean `region`?"]
+        [
+            "WARN hamilton::build: message=warning[H026]: config key `Region` is read by no \
+             config condition and taken by no node\n  help: did you mean `region`?"
+                .to_string(),
+            format!(
+                "WARN hamilton::build: message=warning: external input `region` (String) may be \
+                 a typo; taken by:\n  `labelled`: fn labelled at {}\n  help: did you mean \
+                 `Region`?",
+                at(SRC, "wiring.rs", "fn labelled(", 0)
+            ),
+        ]
     );
     // The warning does not stop the build; `region` is an input.
     let out = dr.execute(&["labelled"], Inputs::new().with("csv", "a").with("region", "x"));
@@ -345,12 +355,52 @@ fn an_unread_config_key_is_a_warning_with_a_did_you_mean() {
 fn config_keys_read_by_conditions_or_nodes_raise_no_warning() {
     let (dr, events) = Events::during(|| {
         Driver::builder()
-            .with_modules([orders::MODULE])
-            .with_config(Config::new().with("region", "eu").with("limit", 2_usize))
+            .with_modules([clean::MODULE])
+            .with_config(Config::new().with("region", "eu").with("csv", "a"))
             .build()
     });
     dr.unwrap();
     assert_eq!(events, Vec::<String>::new());
+}
+
+#[test]
+fn outside_strict_mode_inputs_that_look_like_typos_are_warnings() {
+    let (dr, events) = Events::during(|| {
+        Driver::builder()
+            .with_modules([orders::MODULE])
+            .with_config(Config::new().with("region", "EU"))
+            .build()
+    });
+    dr.unwrap();
+    let total = at(SRC, "wiring.rs", "fn total(", 0);
+    let tax = at(SRC, "wiring.rs", "fn tax(", 0);
+    let eu = at(SRC, "wiring.rs", "fn tax_rate__eu(", 0);
+    let us = at(SRC, "wiring.rs", "fn tax_rate__us(", 0);
+    let eu_tax = at(SRC, "wiring.rs", "fn eu_tax(", 0);
+    // `csv` looks like nothing else, and `limit` like `limited`, which is computed from it: no
+    // warning for either.
+    assert_eq!(
+        events,
+        [
+            format!(
+                "WARN hamilton::build: message=warning: external input `amount` (Vec<f64>) may \
+                 be a typo; taken by:\n  `total`: fn total at {total}\n  help: did you mean \
+                 `amounts`?"
+            ),
+            format!(
+                "WARN hamilton::build: message=warning: external input `tax_rate` (f64) may be a \
+                 typo; taken by:\n  `tax`: fn tax at {tax}\n  \
+                 note: a node of this name exists, but none of its config variants applies:\n    \
+                 fn tax_rate__eu at {eu} needs config_when(region = \"eu\") (config has region = \"EU\")\n    \
+                 fn tax_rate__us at {us} needs config_when(region = \"us\") (config has region = \"EU\")"
+            ),
+            format!(
+                "WARN hamilton::build: message=warning: external input `tax_rate_eu` (f64) may be \
+                 a typo; taken by:\n  `eu_tax`: fn eu_tax at {eu_tax}\n  help: did you mean \
+                 `tax_rate`?"
+            ),
+        ]
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ use crate::error::{
     Consumer, InactiveVariant, InputHint, Problem, Producer, short_type_name, suggest,
 };
 use crate::graph::build::consumer_of;
+use crate::graph::lineage::Direction;
 use crate::graph::{Graph, NodeKind, SpecRef};
 use crate::registry::TypeSpec;
 use crate::values::Config;
@@ -153,11 +154,19 @@ impl Driver {
 /// The hint for an external input `name` that was not provided or not declared: the closest
 /// node or config key, and the config variants of that name that did not apply.
 pub(super) fn input_hint(graph: &Graph, config: &Config, name: &str) -> InputHint {
+    // Nodes computed from the input cannot be what it was meant to be: that would be a cycle.
+    let downstream = match graph.lookup(name) {
+        Some(i) => graph.reach(&[i], Direction::Downstream),
+        None => Vec::new(),
+    };
     let produced = graph
         .nodes
         .iter()
-        .filter(|n| !matches!(n.kind, NodeKind::External))
-        .map(|n| n.name.as_ref())
+        .enumerate()
+        .filter(|(i, n)| {
+            !matches!(n.kind, NodeKind::External) && !downstream.get(*i).copied().unwrap_or(false)
+        })
+        .map(|(_, n)| n.name.as_ref())
         .chain(graph.inactive.iter().map(|s| s.name.as_ref()));
     let inactive_variants: Vec<InactiveVariant> = graph
         .inactive
@@ -216,7 +225,12 @@ pub(super) fn check(
             tracing::warn!(target: "hamilton::build", "warning{text}");
         }
     }
-    let Some(declared) = declared else { return };
+    let Some(declared) = declared else {
+        if tracing::enabled!(target: "hamilton::build", tracing::Level::WARN) {
+            warn_suspicious_inputs(graph, config);
+        }
+        return;
+    };
     let is_declared = |name: &str| declared.iter().any(|d| d.name == name);
     let mut undeclared: Vec<u32> = (0..graph.nodes.len() as u32)
         .filter(|&i| {
@@ -227,17 +241,10 @@ pub(super) fn check(
     undeclared.sort_by(|&a, &b| graph.node(a).name.cmp(&graph.node(b).name));
     for i in undeclared {
         let node = graph.node(i);
-        let mut consumers: Vec<_> = graph
-            .users_of(i)
-            .iter()
-            .filter_map(|&u| graph.node(u).spec().map(|s| s.site()))
-            .collect();
-        consumers.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        consumers.dedup();
         problems.push(Problem::UndeclaredInput {
             name: node.name.to_string(),
             type_name: node.ty.display_name().to_string(),
-            consumers,
+            consumers: consumer_sites(graph, i),
             hint: input_hint(graph, config, &node.name),
         });
     }
@@ -267,6 +274,41 @@ pub(super) fn check(
             provided_by,
         });
     }
+}
+
+/// Outside strict mode, a `tracing` warning for each external input that looks like a typo: its
+/// name is close to a node's, or config variants of that name exist but none applies.
+fn warn_suspicious_inputs(graph: &Graph, config: &Config) {
+    let mut externals: Vec<u32> = (0..graph.nodes.len() as u32)
+        .filter(|&i| matches!(graph.node(i).kind, NodeKind::External))
+        .collect();
+    externals.sort_by(|&a, &b| graph.node(a).name.cmp(&graph.node(b).name));
+    for i in externals {
+        let node = graph.node(i);
+        let hint = input_hint(graph, config, &node.name);
+        if hint.suggestion.is_none() && hint.inactive_variants.is_empty() {
+            continue;
+        }
+        let mut text = format!(
+            "warning: external input `{}` ({}) may be a typo; taken by:",
+            node.name,
+            node.ty.display_name()
+        );
+        for site in consumer_sites(graph, i) {
+            text.push_str(&format!("\n  `{}`: {site}", site.node));
+        }
+        text.push_str(&hint.to_string());
+        tracing::warn!(target: "hamilton::build", "{text}");
+    }
+}
+
+/// The functions that take external `i`, in source order.
+fn consumer_sites(graph: &Graph, i: u32) -> Vec<crate::error::Site> {
+    let mut sites: Vec<_> =
+        graph.users_of(i).iter().filter_map(|&u| graph.node(u).spec().map(|s| s.site())).collect();
+    sites.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    sites.dedup();
+    sites
 }
 
 /// `H025` when a consumer of external `i` needs another type than the declared one.
