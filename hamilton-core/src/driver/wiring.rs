@@ -215,22 +215,19 @@ pub(super) fn check(
     declared: Option<&[Declared]>,
     problems: &mut Vec<Problem>,
 ) {
-    let strict = declared.is_some();
-    for problem in unused_config_keys(graph, config) {
-        if strict {
-            problems.push(problem);
-        } else {
-            let text = problem.to_string();
-            let text = text.strip_prefix("error").unwrap_or(&text);
-            tracing::warn!(target: "hamilton::build", "warning{text}");
-        }
-    }
     let Some(declared) = declared else {
+        // Warnings are worked out only when someone listens.
         if tracing::enabled!(target: "hamilton::build", tracing::Level::WARN) {
+            for problem in unused_config_keys(graph, config) {
+                let text = problem.to_string();
+                let text = text.strip_prefix("error").unwrap_or(&text);
+                tracing::warn!(target: "hamilton::build", "warning{text}");
+            }
             warn_suspicious_inputs(graph, config);
         }
         return;
     };
+    problems.extend(unused_config_keys(graph, config));
     let is_declared = |name: &str| declared.iter().any(|d| d.name == name);
     let mut undeclared: Vec<u32> = (0..graph.nodes.len() as u32)
         .filter(|&i| {
