@@ -393,16 +393,13 @@ impl fmt::Display for Problem {
                     consumer.param_type,
                     consumer.value_type
                 )?;
-                if produced.0 == consumer.param_type {
-                    same_spelling_help(
-                        f,
-                        name,
-                        &consumer.param_type,
-                        &consumer.value_type,
-                        &produced.1,
-                    )?;
-                }
-                Ok(())
+                same_spelling_help(
+                    f,
+                    name,
+                    (&produced.0, &produced.1),
+                    &consumer.param_type,
+                    &consumer.value_type,
+                )
             }
             Problem::InputTypeConflict { name, consumers } => {
                 write!(f, "external input `{name}` is wanted as different types")?;
@@ -523,16 +520,27 @@ impl fmt::Display for Problem {
     }
 }
 
-/// When producer and parameter print the same spelling, says what differs: the parameter form
-/// (`Option<..>`, `&..`, `Arc<..>`) takes a value of another type, or two types share a name.
+/// When producer and parameter read alike, says what differs: the parameter form (`Option<..>`,
+/// `&..`, `Arc<..>`) takes a value of another type, or two types share a name.
 fn same_spelling_help(
     f: &mut fmt::Formatter<'_>,
     name: &str,
+    (produced_spelled, produced): (&str, &str),
     spelled: &str,
     needs: &str,
-    produced: &str,
 ) -> fmt::Result {
     if needs == produced {
+        return Ok(());
+    }
+    if spelled != produced_spelled {
+        let short = short_type_name(needs);
+        if short == short_type_name(produced) {
+            write!(
+                f,
+                "\n  help: `{short}` names two different types here: the parameter needs {needs}, \
+                 the producer gives {produced}"
+            )?;
+        }
         return Ok(());
     }
     let form = if spelled.starts_with("Option<") {

@@ -281,3 +281,49 @@ fn a_mismatch_between_equal_spellings_says_what_differs() {
         )
     );
 }
+
+mod two_orders {
+    use super::*;
+
+    pub(crate) mod shop {
+        #[derive(Clone)]
+        pub(crate) struct Order(pub(crate) f64);
+    }
+
+    pub(crate) mod legacy {
+        #[derive(Clone)]
+        pub(crate) struct Order(pub(crate) f64);
+    }
+
+    #[node]
+    fn order() -> shop::Order {
+        shop::Order(1.0)
+    }
+
+    #[node]
+    fn amount(order: &legacy::Order) -> f64 {
+        order.0
+    }
+
+    #[node]
+    fn copied(order: shop::Order) -> f64 {
+        order.0
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn a_mismatch_between_types_of_one_name_names_both_paths() {
+    let err = Driver::builder().with_modules([two_orders::MODULE]).build().unwrap_err();
+    assert_eq!(err.codes(), vec!["H006"]);
+    let msg = err.to_string();
+    assert!(
+        msg.ends_with(
+            "\n  help: `Order` names two different types here: the parameter needs \
+             suite::validation::two_orders::legacy::Order, the producer gives \
+             suite::validation::two_orders::shop::Order"
+        ),
+        "{msg}"
+    );
+}
