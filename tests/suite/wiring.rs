@@ -309,6 +309,17 @@ fn strict_mode_checks_the_type_of_a_typed_declaration() {
 }
 
 #[test]
+fn a_typed_declaration_is_checked_after_an_untyped_one_of_the_same_name() {
+    let err = Driver::builder()
+        .with_modules([clean::MODULE])
+        .with_inputs(["csv", "region"])
+        .with_input::<i64>("csv")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.codes(), ["H025"]);
+}
+
+#[test]
 fn an_empty_declaration_means_no_external_input() {
     let err = Driver::builder()
         .with_modules([clean::MODULE])

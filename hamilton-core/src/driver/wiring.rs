@@ -251,7 +251,9 @@ pub(super) fn check(
         }
         let provided_by = match graph.lookup(&d.name).map(|i| (i, &graph.node(i).kind)) {
             Some((i, NodeKind::External)) => {
-                if let Some(ty) = d.ty {
+                // The first typed declaration of the name (`with_inputs` then `with_input`).
+                let typed = declared.iter().filter(|e| e.name == d.name).find_map(|e| e.ty);
+                if let Some(ty) = typed {
                     declared_type(graph, i, &d.name, ty, problems);
                 }
                 continue;
