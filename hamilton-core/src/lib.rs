@@ -190,4 +190,46 @@ pub mod __private {
 
     /// Checks that a fallible node's error type converts into a boxed error.
     pub fn require_error<E: NodeErrorType>() {}
+
+    /// A parameter spelled `Option<..>` is an optional dependency: it must be the standard
+    /// `Option`, not a type of the user's own of that name.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not `std::option::Option`, but `#[node]` reads a parameter spelled `Option<..>` as an optional dependency",
+        label = "a type of your own named `Option` is in scope here",
+        note = "to take your own type as a value, name it by a path (`self::Option<..>`, `crate::..`), or rename it"
+    )]
+    pub trait StdOption {
+        /// `T` of `Option<T>`.
+        type Inner;
+        /// The parameter from the standard `Option`.
+        fn from_std(value: Option<Self::Inner>) -> Self;
+    }
+    impl<T> StdOption for Option<T> {
+        type Inner = T;
+        #[inline]
+        fn from_std(value: Option<T>) -> Self {
+            value
+        }
+    }
+
+    /// A parameter spelled `Arc<..>` shares the value: it must be the standard `Arc`, not a type
+    /// of the user's own of that name.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not `std::sync::Arc`, but `#[node]` reads a parameter spelled `Arc<..>` as a shared value",
+        label = "a type of your own named `Arc` is in scope here",
+        note = "to take your own type as a value, name it by a path (`self::Arc<..>`, `crate::..`), or rename it"
+    )]
+    pub trait StdArc {
+        /// `T` of `Arc<T>`.
+        type Inner: ?Sized;
+        /// The parameter from the standard `Arc`.
+        fn from_std(value: std::sync::Arc<Self::Inner>) -> Self;
+    }
+    impl<T: ?Sized> StdArc for std::sync::Arc<T> {
+        type Inner = T;
+        #[inline]
+        fn from_std(value: std::sync::Arc<T>) -> Self {
+            value
+        }
+    }
 }

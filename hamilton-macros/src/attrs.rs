@@ -1,7 +1,8 @@
 //! Parsing `#[node(...)]` arguments and the metadata attributes below it.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -70,27 +71,31 @@ pub(crate) struct ValidatorDecl {
 /// Everything read from the attributes of a node function.
 #[derive(Default)]
 pub(crate) struct Metadata {
-    pub(crate) doc: String,
+    /// The doc comment: a string literal, or a `concat!` of its lines when one of them is a macro
+    /// call (`#[doc = include_str!("..")]`).
+    pub(crate) doc: TokenStream,
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) conditions: Vec<Cond>,
     pub(crate) default_variant: bool,
     pub(crate) validators: Vec<ValidatorDecl>,
 }
 
-fn pairs(tokens: TokenStream, errors: &mut Errors) -> Vec<MetaNameValue> {
+/// The `key = value` pairs of an attribute; `None` after a parse error (reported), so that no
+/// second error follows from the same mistake.
+fn pairs(tokens: TokenStream, errors: &mut Errors) -> Option<Vec<MetaNameValue>> {
     match Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(tokens) {
-        Ok(p) => p.into_iter().collect(),
+        Ok(p) => Some(p.into_iter().collect()),
         Err(e) => {
             errors.push(e);
-            Vec::new()
+            None
         }
     }
 }
 
-/// The key of `key = value` as a plain identifier.
+/// The key of `key = value` as a plain identifier, without `r#` (`r#type` is the key `type`).
 fn key_of(pair: &MetaNameValue, errors: &mut Errors) -> Option<String> {
     match pair.path.get_ident() {
-        Some(ident) => Some(ident.to_string()),
+        Some(ident) => Some(ident.unraw().to_string()),
         None => {
             errors.spanned(&pair.path, "expected a plain name as the key");
             None
@@ -111,7 +116,7 @@ fn valid_name(name: &str) -> bool {
 /// Reads `#[node(name = "...")]`; any other key is an error.
 pub(crate) fn parse_node_args(args: TokenStream, errors: &mut Errors) -> NodeArgs {
     let mut out = NodeArgs::default();
-    for pair in pairs(args, errors) {
+    for pair in pairs(args, errors).unwrap_or_default() {
         let Some(key) = key_of(&pair, errors) else { continue };
         if key != "name" {
             errors.spanned(
@@ -201,11 +206,18 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
     for attr in attrs.drain(..) {
         let name = attr_name(&attr).unwrap_or_default();
         if attr.path().is_ident("doc") {
-            if let Meta::NameValue(MetaNameValue { value: Expr::Lit(l), .. }) = &attr.meta
-                && let Lit::Str(s) = &l.lit
-            {
-                let line = s.value();
-                doc_lines.push(line.strip_prefix(' ').unwrap_or(&line).to_string());
+            if let Meta::NameValue(MetaNameValue { value, .. }) = &attr.meta {
+                match value {
+                    Expr::Lit(l) if matches!(&l.lit, Lit::Str(_)) => {
+                        if let Lit::Str(s) = &l.lit {
+                            let line = s.value();
+                            let line = line.strip_prefix(' ').unwrap_or(&line).to_string();
+                            doc_lines.push(DocLine::Text(line));
+                        }
+                    }
+                    Expr::Macro(m) => doc_lines.push(DocLine::Macro(m.to_token_stream())),
+                    _ => {}
+                }
             }
             kept.push(attr);
             continue;
@@ -220,7 +232,7 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
         }
         let Some(tokens) = attr_tokens(&attr, errors) else { continue };
         match name.as_str() {
-            "tag" => read_tags(tokens, &mut meta, errors),
+            "tag" => read_tags(tokens, &attr, &mut meta, errors),
             "check_output" => read_check_output(tokens, &attr, &mut meta, errors),
             "check_output_custom" => read_check_output_custom(tokens, &attr, &mut meta, errors),
             "config_when_default" => {
@@ -244,7 +256,7 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
         }
     }
     *attrs = kept;
-    meta.doc = doc_lines.join("\n").trim().to_string();
+    meta.doc = doc_text(doc_lines);
     if let Some(attr) = default_attr {
         meta.default_variant = true;
         if let Some(condition) = first_condition {
@@ -261,10 +273,49 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
     meta
 }
 
-fn read_tags(tokens: TokenStream, meta: &mut Metadata, errors: &mut Errors) {
-    let pairs = pairs(tokens.clone(), errors);
+/// One `#[doc = ..]` line: text, or a macro call that expands to text.
+enum DocLine {
+    Text(String),
+    Macro(TokenStream),
+}
+
+/// The doc text as an expression: its lines joined, trimmed at both ends; a `concat!` when a
+/// line is a macro call, which `concat!` expands.
+fn doc_text(lines: Vec<DocLine>) -> TokenStream {
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut text = String::new();
+    let mut first = true;
+    for line in lines {
+        if !first {
+            text.push('\n');
+        }
+        first = false;
+        match line {
+            DocLine::Text(t) => text.push_str(&t),
+            DocLine::Macro(m) => {
+                let before = if pieces.is_empty() { text.trim_start() } else { &text };
+                if !before.is_empty() {
+                    pieces.push(before.to_token_stream());
+                }
+                text.clear();
+                pieces.push(m);
+            }
+        }
+    }
+    let rest = if pieces.is_empty() { text.trim() } else { text.trim_end() };
+    if pieces.is_empty() {
+        return rest.to_token_stream();
+    }
+    if !rest.is_empty() {
+        pieces.push(rest.to_token_stream());
+    }
+    quote!(::core::concat!(#(#pieces),*))
+}
+
+fn read_tags(tokens: TokenStream, attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
+    let Some(pairs) = pairs(tokens, errors) else { return };
     if pairs.is_empty() {
-        errors.spanned(&tokens, "expected tags: `#[tag(key = \"value\", ...)]`");
+        errors.spanned(attr, "expected tags: `#[tag(key = \"value\", ...)]`");
     }
     for pair in pairs {
         let Some(key) = key_of(&pair, errors) else { continue };
@@ -313,7 +364,7 @@ fn read_check_output(
     meta: &mut Metadata,
     errors: &mut Errors,
 ) {
-    let pairs = pairs(tokens, errors);
+    let Some(pairs) = pairs(tokens, errors) else { return };
     let mut fail = false;
     let mut found = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -424,7 +475,7 @@ fn read_conditions(
     meta: &mut Metadata,
     errors: &mut Errors,
 ) {
-    let pairs = pairs(tokens, errors);
+    let Some(pairs) = pairs(tokens, errors) else { return };
     if pairs.is_empty() {
         errors.spanned(attr, "expected at least one condition: `key = value`");
     }

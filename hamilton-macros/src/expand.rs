@@ -24,6 +24,24 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut func = match item {
         Item::Fn(func) => func,
+        Item::Verbatim(tokens) => {
+            // A function without a body: a trait method's declaration (or a foreign function).
+            let error = match syn::parse2::<syn::TraitItemFn>(tokens.clone()) {
+                Ok(method) => {
+                    let (fn_token, ident) = (&method.sig.fn_token, &method.sig.ident);
+                    syn::Error::new_spanned(
+                        quote!(#fn_token #ident),
+                        format!(
+                            "a function without a body cannot be a node: {}",
+                            signature::FREE_FUNCTION
+                        ),
+                    )
+                }
+                Err(_) => syn::Error::new(Span::call_site(), NOT_A_FUNCTION),
+            };
+            let error = error.to_compile_error();
+            return quote!(#tokens #error);
+        }
         other => {
             let error = syn::Error::new_spanned(item_head(&other), not_a_function(&other));
             let error = error.to_compile_error();
@@ -104,8 +122,11 @@ fn pair(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
 
 /// The error for `#[node]` on something other than a function; constants get the function to
 /// write instead.
+const NOT_A_FUNCTION: &str =
+    "`#[node]` applies to functions: the function's name is the value it computes";
+
 fn not_a_function(item: &Item) -> String {
-    let rule = "`#[node]` applies to functions: the function's name is the value it computes";
+    let rule = NOT_A_FUNCTION;
     let constant = match item {
         Item::Const(c) => Some((&c.ident, &c.ty)),
         Item::Static(s) => Some((&s.ident, &s.ty)),
@@ -162,7 +183,7 @@ fn registration(
         code_version(quote!(#sig #block))
     };
 
-    let shim = shim(fn_ident, params, output);
+    let shim = shim(&node_alias(fn_ident), params, output);
 
     let param_specs = params.iter().map(|p| {
         let pname = &p.name;
@@ -234,38 +255,56 @@ fn registration(
     let default_variant = meta.default_variant;
     let doc = &meta.doc;
 
+    // The function is imported under a fixed alias in an outer block, so that no generated item
+    // of the inner block shadows it, whatever the user named it (even `__hamilton_shim`).
+    let alias = node_alias(fn_ident);
+    let cfgs = func.attrs.iter().filter(|a| a.path().is_ident("cfg"));
     quote! {
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, non_snake_case, clippy::all)]
+        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all)]
+        #(#cfgs)*
         const _: () = {
-            use ::hamilton_core::__private as __h;
+            use #fn_ident as #alias;
+            const _: () = {
+                use ::hamilton_core::__private as __h;
 
-            #shim
+                #shim
 
-            #params_static
-            #tags_static
-            #conditions_static
-            #validator_fns
-            #validators_static
-            static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
-                name: __h::Cow::Borrowed(#name),
-                function: __h::Cow::Borrowed(#fn_name),
-                module: __h::Cow::Borrowed(::core::module_path!()),
-                file: __h::Cow::Borrowed(::core::file!()),
-                line: #line,
-                doc: __h::Cow::Borrowed(#doc),
-                tags: __h::Cow::Borrowed(#tags_ref),
-                conditions: __h::Cow::Borrowed(#conditions_ref),
-                default_variant: #default_variant,
-                params: __h::Cow::Borrowed(#params_ref),
-                output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
-                fallible: #fallible,
-                code_version: #version,
-                call: __h::Call::Fn(__hamilton_shim),
-                validators: __h::Cow::Borrowed(#validators_ref),
+                #params_static
+                #tags_static
+                #conditions_static
+                #validator_fns
+                #validators_static
+                static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                    name: __h::Cow::Borrowed(#name),
+                    function: __h::Cow::Borrowed(#fn_name),
+                    module: __h::Cow::Borrowed(::core::module_path!()),
+                    file: __h::Cow::Borrowed(::core::file!()),
+                    line: #line,
+                    doc: __h::Cow::Borrowed(#doc),
+                    tags: __h::Cow::Borrowed(#tags_ref),
+                    conditions: __h::Cow::Borrowed(#conditions_ref),
+                    default_variant: #default_variant,
+                    params: __h::Cow::Borrowed(#params_ref),
+                    output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
+                    fallible: #fallible,
+                    code_version: #version,
+                    call: __h::Call::Fn(__hamilton_shim),
+                    validators: __h::Cow::Borrowed(#validators_ref),
+                };
+                __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
             };
-            __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
         };
+    }
+}
+
+/// The name the generated code calls the node function by (spanned on the function's name).
+fn node_alias(fn_ident: &syn::Ident) -> syn::Ident {
+    let span = fn_ident.span();
+    if fn_ident.unraw() == "__hamilton_node" {
+        format_ident!("__hamilton_node_fn", span = span)
+    } else {
+        format_ident!("__hamilton_node", span = span)
     }
 }
 
@@ -333,30 +372,66 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
         let vt = &p.value_ty;
         let default = p.default.as_ref();
         names.push(var.clone());
+        // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
+        // spanned on the parameter's type: a type of the user's own that shadows the name is
+        // reported there, once.
+        let option = |value: TokenStream| {
+            let from = quote_spanned!(ty.span()=> <#ty as __h::StdOption>::from_std);
+            quote!(#from(#value))
+        };
+        let arc = |arc_ty: &syn::Type, value: TokenStream| {
+            let from = quote_spanned!(arc_ty.span()=> <#arc_ty as __h::StdArc>::from_std);
+            quote!(#from(#value))
+        };
+        let (some, none) =
+            (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {
             (Kind::Owned, None) => owned.push(quote!(let #var: #ty = __args.owned::<#vt>(#i)?;)),
             (Kind::Owned, Some(d)) => owned.push(quote! {
-                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { #some(v) => v, #none => #d };
             }),
-            (Kind::Arc, None) => owned.push(quote!(let #var: #ty = __args.arc::<#vt>(#i)?;)),
-            (Kind::Arc, Some(d)) => owned.push(quote! {
-                let #var: #ty = match __args.arc_opt::<#vt>(#i)? { Some(v) => v, None => #d };
-            }),
-            (Kind::OptionOwned, _) => {
-                owned.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;))
+            (Kind::Arc, None) => {
+                let value = arc(ty, quote!(__args.arc::<#vt>(#i)?));
+                owned.push(quote!(let #var: #ty = #value;))
             }
-            (Kind::OptionArc, _) => owned.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
+            (Kind::Arc, Some(d)) => {
+                let value = arc(ty, quote!(v));
+                owned.push(quote! {
+                    let #var: #ty = match __args.arc_opt::<#vt>(#i)? { #some(v) => #value, #none => #d };
+                })
+            }
+            (Kind::OptionOwned, _) => {
+                let value = option(quote!(__args.owned_opt::<#vt>(#i)?));
+                owned.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::OptionArc, _) => {
+                let arc_ty = signature::option_inner(ty).unwrap_or(ty);
+                let each = arc(arc_ty, quote!(v));
+                let value = option(quote! {
+                    match __args.arc_opt::<#vt>(#i)? { #some(v) => #some(#each), #none => #none }
+                });
+                owned.push(quote!(let #var: #ty = #value;))
+            }
             (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = __args.get::<#vt>(#i)?;)),
-            (Kind::Ref, Some(d)) => borrowed.push(quote! {
-                let #slot;
-                let #var: #ty = match __args.get_opt::<#vt>(#i)? {
-                    Some(v) => v,
-                    None => { #slot = #d; &#slot }
-                };
-            }),
-            (Kind::OptionRef, _) => borrowed.push(quote! {
-                let #var: #ty = match __args.get_opt::<#vt>(#i)? { Some(v) => Some(v), None => None };
-            }),
+            (Kind::Ref, Some(d)) => {
+                // Borrowed as the parameter's type, spanned on the expression: a default of the
+                // wrong type is reported there.
+                let borrow = quote_spanned!(d.span()=> &#slot);
+                borrowed.push(quote! {
+                    let #slot;
+                    let #var: #ty = match __args.get_opt::<#vt>(#i)? {
+                        #some(v) => v,
+                        #none => { #slot = #d; #borrow }
+                    };
+                })
+            }
+            (Kind::OptionRef, _) => {
+                // Re-wrapped so that `&String` coerces to `&str` (and `&Vec<T>` to `&[T]`).
+                let value = option(quote! {
+                    match __args.get_opt::<#vt>(#i)? { #some(v) => #some(v), #none => #none }
+                });
+                borrowed.push(quote!(let #var: #ty = #value;))
+            }
         }
     }
     // The output and error types are named explicitly so that a failed bound of `ok`/`fallible`
