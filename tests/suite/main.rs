@@ -3,6 +3,7 @@
 mod config;
 mod execution;
 mod lineage;
+mod macro_names;
 mod params;
 mod quality;
 mod requests;
