@@ -198,18 +198,21 @@ pub mod __private {
         label = "a type of your own named `Option` is in scope here",
         note = "to take your own type as a value, name it by a path (`self::Option<..>`, `crate::..`), or rename it"
     )]
-    pub trait StdOption {
-        /// `T` of `Option<T>`.
-        type Inner;
-        /// The parameter from the standard `Option`.
-        fn from_std(value: Option<Self::Inner>) -> Self;
+    pub trait StdOption<T> {
+        /// The parameter from the standard `Option` (the identity).
+        fn from_std(value: Option<T>) -> Self;
     }
-    impl<T> StdOption for Option<T> {
-        type Inner = T;
+    impl<T> StdOption<T> for Option<T> {
         #[inline]
         fn from_std(value: Option<T>) -> Self {
             value
         }
+    }
+
+    /// An `Option` parameter from the value, spanned on the parameter's type.
+    #[inline]
+    pub fn std_option<O: StdOption<T>, T>(value: Option<T>) -> O {
+        O::from_std(value)
     }
 
     /// A parameter spelled `Arc<..>` shares the value: it must be the standard `Arc`, not a type
@@ -219,17 +222,20 @@ pub mod __private {
         label = "a type of your own named `Arc` is in scope here",
         note = "to take your own type as a value, name it by a path (`self::Arc<..>`, `crate::..`), or rename it"
     )]
-    pub trait StdArc {
-        /// `T` of `Arc<T>`.
-        type Inner: ?Sized;
-        /// The parameter from the standard `Arc`.
-        fn from_std(value: std::sync::Arc<Self::Inner>) -> Self;
+    pub trait StdArc<T: ?Sized> {
+        /// The parameter from the standard `Arc` (the identity).
+        fn from_std(value: std::sync::Arc<T>) -> Self;
     }
-    impl<T: ?Sized> StdArc for std::sync::Arc<T> {
-        type Inner = T;
+    impl<T: ?Sized> StdArc<T> for std::sync::Arc<T> {
         #[inline]
         fn from_std(value: std::sync::Arc<T>) -> Self {
             value
         }
+    }
+
+    /// An `Arc` parameter from the value, spanned on the parameter's type.
+    #[inline]
+    pub fn std_arc<A: StdArc<T>, T: ?Sized>(value: std::sync::Arc<T>) -> A {
+        A::from_std(value)
     }
 }

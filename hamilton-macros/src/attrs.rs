@@ -83,7 +83,26 @@ pub(crate) struct Metadata {
 /// The `key = value` pairs of an attribute; `None` after a parse error (reported), so that no
 /// second error follows from the same mistake.
 fn pairs(tokens: TokenStream, errors: &mut Errors) -> Option<Vec<MetaNameValue>> {
-    match Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(tokens) {
+    parsed(Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(tokens), errors)
+}
+
+/// The `key = value` pairs inside an attribute's parentheses (none for a bare `#[attr]`); a
+/// parse error at the end of the input points at the closing parenthesis.
+fn attr_pairs(attr: &Attribute, errors: &mut Errors) -> Option<Vec<MetaNameValue>> {
+    match &attr.meta {
+        Meta::List(list) => parsed(
+            list.parse_args_with(Punctuated::<MetaNameValue, Token![,]>::parse_terminated),
+            errors,
+        ),
+        _ => Some(Vec::new()),
+    }
+}
+
+fn parsed(
+    result: syn::Result<Punctuated<MetaNameValue, Token![,]>>,
+    errors: &mut Errors,
+) -> Option<Vec<MetaNameValue>> {
+    match result {
         Ok(p) => Some(p.into_iter().collect()),
         Err(e) => {
             errors.push(e);
@@ -232,8 +251,8 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
         }
         let Some(tokens) = attr_tokens(&attr, errors) else { continue };
         match name.as_str() {
-            "tag" => read_tags(tokens, &attr, &mut meta, errors),
-            "check_output" => read_check_output(tokens, &attr, &mut meta, errors),
+            "tag" => read_tags(&attr, &mut meta, errors),
+            "check_output" => read_check_output(&attr, &mut meta, errors),
             "check_output_custom" => read_check_output_custom(tokens, &attr, &mut meta, errors),
             "config_when_default" => {
                 if !tokens.is_empty() {
@@ -251,7 +270,7 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
                     _ => CondKind::WhenIn,
                 };
                 first_condition.get_or_insert_with(|| other.to_string());
-                read_conditions(kind, tokens, &attr, &mut meta, errors);
+                read_conditions(kind, &attr, &mut meta, errors);
             }
         }
     }
@@ -312,8 +331,8 @@ fn doc_text(lines: Vec<DocLine>) -> TokenStream {
     quote!(::core::concat!(#(#pieces),*))
 }
 
-fn read_tags(tokens: TokenStream, attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
-    let Some(pairs) = pairs(tokens, errors) else { return };
+fn read_tags(attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
+    let Some(pairs) = attr_pairs(attr, errors) else { return };
     if pairs.is_empty() {
         errors.spanned(attr, "expected tags: `#[tag(key = \"value\", ...)]`");
     }
@@ -358,13 +377,8 @@ fn read_importance(value: &Expr, errors: &mut Errors) -> Option<bool> {
 }
 
 /// `#[check_output(range = (0, 10), allow_nans = false, importance = "fail")]`.
-fn read_check_output(
-    tokens: TokenStream,
-    attr: &Attribute,
-    meta: &mut Metadata,
-    errors: &mut Errors,
-) {
-    let Some(pairs) = pairs(tokens, errors) else { return };
+fn read_check_output(attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
+    let Some(pairs) = attr_pairs(attr, errors) else { return };
     let mut fail = false;
     let mut found = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -421,7 +435,11 @@ fn read_check_output_custom(
     meta: &mut Metadata,
     errors: &mut Errors,
 ) {
-    let exprs = match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens) {
+    let parsed = match &attr.meta {
+        Meta::List(list) => list.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated),
+        _ => Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens),
+    };
+    let exprs = match parsed {
         Ok(p) => p,
         Err(e) => {
             errors.push(e);
@@ -468,14 +486,8 @@ fn read_check_output_custom(
     }));
 }
 
-fn read_conditions(
-    kind: CondKind,
-    tokens: TokenStream,
-    attr: &Attribute,
-    meta: &mut Metadata,
-    errors: &mut Errors,
-) {
-    let Some(pairs) = pairs(tokens, errors) else { return };
+fn read_conditions(kind: CondKind, attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
+    let Some(pairs) = attr_pairs(attr, errors) else { return };
     if pairs.is_empty() {
         errors.spanned(attr, "expected at least one condition: `key = value`");
     }

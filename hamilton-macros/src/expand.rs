@@ -367,7 +367,6 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
     let mut names = Vec::new();
     for (i, p) in params.iter().enumerate() {
         let var = format_ident!("__p{}", i);
-        let slot = format_ident!("__d{}", i);
         let ty = &p.ty;
         let vt = &p.value_ty;
         let default = p.default.as_ref();
@@ -376,12 +375,14 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
         // spanned on the parameter's type: a type of the user's own that shadows the name is
         // reported there, once.
         let option = |value: TokenStream| {
-            let from = quote_spanned!(ty.span()=> <#ty as __h::StdOption>::from_std);
-            quote!(#from(#value))
+            let v = format_ident!("__v", span = ty.span());
+            let from = quote_spanned!(ty.span()=> __h::std_option::<#ty, _>(#v));
+            quote!({ let #v = #value; #from })
         };
         let arc = |arc_ty: &syn::Type, value: TokenStream| {
-            let from = quote_spanned!(arc_ty.span()=> <#arc_ty as __h::StdArc>::from_std);
-            quote!(#from(#value))
+            let v = format_ident!("__v", span = arc_ty.span());
+            let from = quote_spanned!(arc_ty.span()=> __h::std_arc::<#arc_ty, _>(#v));
+            quote!({ let #v = #value; #from })
         };
         let (some, none) =
             (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
@@ -416,20 +417,25 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
             (Kind::Ref, Some(d)) => {
                 // Borrowed as the parameter's type, spanned on the expression: a default of the
                 // wrong type is reported there.
-                let borrow = quote_spanned!(d.span()=> &#slot);
+                let slot = format_ident!("__d{}", i, span = d.span());
+                let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
                 borrowed.push(quote! {
                     let #slot;
                     let #var: #ty = match __args.get_opt::<#vt>(#i)? {
                         #some(v) => v,
-                        #none => { #slot = #d; #borrow }
+                        #none => #borrow,
                     };
                 })
             }
             (Kind::OptionRef, _) => {
-                // Re-wrapped so that `&String` coerces to `&str` (and `&Vec<T>` to `&[T]`).
-                let value = option(quote! {
-                    match __args.get_opt::<#vt>(#i)? { #some(v) => #some(v), #none => #none }
-                });
+                // Re-wrapped as `Option<&T>` as written, so that `&String` coerces to `&str` (and
+                // `&Vec<T>` to `&[T]`).
+                let reference = signature::option_inner(ty).unwrap_or(ty);
+                let value = option(quote! {{
+                    let v: ::core::option::Option<#reference> =
+                        match __args.get_opt::<#vt>(#i)? { #some(v) => #some(v), #none => #none };
+                    v
+                }});
                 borrowed.push(quote!(let #var: #ty = #value;))
             }
         }
