@@ -125,6 +125,11 @@ pub mod prelude {
 /// release (the macros crate is pinned to this crate's exact version).
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::execute::access::{
+        Access, IsClone, IsValue, NotAValue, NotClone, OwnedAccess, OwnedMissing, OwnedNotClone,
+        OwnedProbe, OwnedReady, StdArc, StdOption, ValueMissing, ValueProbe, ValueReady,
+        check_clone, check_value, std_arc, std_option,
+    };
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
@@ -190,52 +195,4 @@ pub mod __private {
 
     /// Checks that a fallible node's error type converts into a boxed error.
     pub fn require_error<E: NodeErrorType>() {}
-
-    /// A parameter spelled `Option<..>` is an optional dependency: it must be the standard
-    /// `Option`, not a type of the user's own of that name.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` is not `std::option::Option`, but `#[node]` reads a parameter spelled `Option<..>` as an optional dependency",
-        label = "a type of your own named `Option` is in scope here",
-        note = "to take your own type as a value, name it by a path (`self::Option<..>`, `crate::..`), or rename it"
-    )]
-    pub trait StdOption<T> {
-        /// The parameter from the standard `Option` (the identity).
-        fn from_std(value: Option<T>) -> Self;
-    }
-    impl<T> StdOption<T> for Option<T> {
-        #[inline]
-        fn from_std(value: Option<T>) -> Self {
-            value
-        }
-    }
-
-    /// An `Option` parameter from the value, spanned on the parameter's type.
-    #[inline]
-    pub fn std_option<O: StdOption<T>, T>(value: Option<T>) -> O {
-        O::from_std(value)
-    }
-
-    /// A parameter spelled `Arc<..>` shares the value: it must be the standard `Arc`, not a type
-    /// of the user's own of that name.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` is not `std::sync::Arc`, but `#[node]` reads a parameter spelled `Arc<..>` as a shared value",
-        label = "a type of your own named `Arc` is in scope here",
-        note = "to take your own type as a value, name it by a path (`self::Arc<..>`, `crate::..`), or rename it"
-    )]
-    pub trait StdArc<T: ?Sized> {
-        /// The parameter from the standard `Arc` (the identity).
-        fn from_std(value: std::sync::Arc<T>) -> Self;
-    }
-    impl<T: ?Sized> StdArc<T> for std::sync::Arc<T> {
-        #[inline]
-        fn from_std(value: std::sync::Arc<T>) -> Self {
-            value
-        }
-    }
-
-    /// An `Arc` parameter from the value, spanned on the parameter's type.
-    #[inline]
-    pub fn std_arc<A: StdArc<T>, T: ?Sized>(value: std::sync::Arc<T>) -> A {
-        A::from_std(value)
-    }
 }

@@ -367,53 +367,57 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
     let mut names = Vec::new();
     for (i, p) in params.iter().enumerate() {
         let var = format_ident!("__p{}", i);
+        let form = format_ident!("__f{}", i);
         let ty = &p.ty;
-        let vt = &p.value_ty;
         let default = p.default.as_ref();
         names.push(var.clone());
         // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
         // spanned on the parameter's type: a type of the user's own that shadows the name is
         // reported there, once.
         let option = |value: TokenStream| {
-            let v = format_ident!("__v", span = ty.span());
-            let from = quote_spanned!(ty.span()=> __h::std_option::<#ty, _>(#v));
-            quote!({ let #v = #value; #from })
+            let (first, last) = first_last(ty);
+            let v = format_ident!("__v", span = first);
+            let open = quote_spanned!(first=> __h::std_option::<);
+            let close = quote_spanned!(last=> , _>(#v));
+            quote!({ let #v = #value; #open #ty #close })
         };
         let arc = |arc_ty: &syn::Type, value: TokenStream| {
-            let v = format_ident!("__v", span = arc_ty.span());
-            let from = quote_spanned!(arc_ty.span()=> __h::std_arc::<#arc_ty, _>(#v));
-            quote!({ let #v = #value; #from })
+            let (first, last) = first_last(arc_ty);
+            let v = format_ident!("__v", span = first);
+            let open = quote_spanned!(first=> __h::std_arc::<);
+            let close = quote_spanned!(last=> , _>(#v));
+            quote!({ let #v = #value; #open #arc_ty #close })
         };
         let (some, none) =
             (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {
-            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = __args.owned::<#vt>(#i)?;)),
+            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = #form.owned(__args, #i)?;)),
             (Kind::Owned, Some(d)) => owned.push(quote! {
-                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { #some(v) => v, #none => #d };
+                let #var: #ty = match #form.owned_opt(__args, #i)? { #some(v) => v, #none => #d };
             }),
             (Kind::Arc, None) => {
-                let value = arc(ty, quote!(__args.arc::<#vt>(#i)?));
+                let value = arc(ty, quote!(#form.arc(__args, #i)?));
                 owned.push(quote!(let #var: #ty = #value;))
             }
             (Kind::Arc, Some(d)) => {
                 let value = arc(ty, quote!(v));
                 owned.push(quote! {
-                    let #var: #ty = match __args.arc_opt::<#vt>(#i)? { #some(v) => #value, #none => #d };
+                    let #var: #ty = match #form.arc_opt(__args, #i)? { #some(v) => #value, #none => #d };
                 })
             }
             (Kind::OptionOwned, _) => {
-                let value = option(quote!(__args.owned_opt::<#vt>(#i)?));
+                let value = option(quote!(#form.owned_opt(__args, #i)?));
                 owned.push(quote!(let #var: #ty = #value;))
             }
             (Kind::OptionArc, _) => {
                 let arc_ty = signature::option_inner(ty).unwrap_or(ty);
                 let each = arc(arc_ty, quote!(v));
                 let value = option(quote! {
-                    match __args.arc_opt::<#vt>(#i)? { #some(v) => #some(#each), #none => #none }
+                    match #form.arc_opt(__args, #i)? { #some(v) => #some(#each), #none => #none }
                 });
                 owned.push(quote!(let #var: #ty = #value;))
             }
-            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = __args.get::<#vt>(#i)?;)),
+            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = #form.get(__args, #i)?;)),
             (Kind::Ref, Some(d)) => {
                 // Borrowed as the parameter's type, spanned on the expression: a default of the
                 // wrong type is reported there.
@@ -421,7 +425,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
                 let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
                 borrowed.push(quote! {
                     let #slot;
-                    let #var: #ty = match __args.get_opt::<#vt>(#i)? {
+                    let #var: #ty = match #form.get_opt(__args, #i)? {
                         #some(v) => v,
                         #none => #borrow,
                     };
@@ -433,19 +437,18 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
                 let reference = signature::option_inner(ty).unwrap_or(ty);
                 let value = option(quote! {{
                     let v: ::core::option::Option<#reference> =
-                        match __args.get_opt::<#vt>(#i)? { #some(v) => #some(v), #none => #none };
+                        match #form.get_opt(__args, #i)? { #some(v) => #some(v), #none => #none };
                     v
                 }});
                 borrowed.push(quote!(let #var: #ty = #value;))
             }
         }
     }
-    // The output and error types are named explicitly so that a failed bound of `ok`/`fallible`
-    // lands on the user's type, where the friendlier check above already reported it.
-    let out = &output.ty;
+    // The error type is named explicitly so that a failed bound of `wrap_result` lands on the
+    // user's type, where the friendlier check already reported it.
     let wrap = match error_type(output) {
-        Some(e) => quote!(__h::fallible::<#out, #e>),
-        None => quote!(__h::ok::<#out>),
+        Some(e) => quote!(__fo.wrap_result::<#e>),
+        None => quote!(__fo.wrap),
     };
     // Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
     let alias_error = (output.fallible && output.error_ty.is_none()).then(|| {
@@ -476,25 +479,58 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
 /// Compile-time checks on the user's types: values are `Send + Sync + 'static`, by-value
 /// parameters are `Clone`, a fallible node's error converts into a boxed error.
 ///
-/// Each check names the type as the user wrote it (rustc points at that type) and goes through a
-/// `#[diagnostic::on_unimplemented]` marker trait, whose message explains the rule. They sit at the
-/// top of the shim's body, before the argument accessors with the same bounds: rustc drops an error
-/// implied by one it already reported at the same span, so the user sees only our message.
+/// Each value type gets its form (`__fo` for the output, `__fN` for parameter N) from a probe:
+/// the accessors when the type qualifies, an inert form without bounds otherwise (see
+/// `hamilton_core::__private::ValueProbe`). The checks name the type as the user wrote it
+/// (rustc points at that type) and go through `#[diagnostic::on_unimplemented]` traits, whose
+/// message explains the rule: one error per type, in our words, however deep the offending part
+/// (`Vec<Rc<i64>>`).
 fn checks(params: &[Param], output: &Output) -> TokenStream {
-    let mut checks = Vec::new();
+    let mut checks = vec![quote! {
+        use __h::{OwnedMissing as _, OwnedNotClone as _, OwnedReady as _};
+        use __h::{ValueMissing as _, ValueReady as _};
+    }];
     let out = &output.ty;
-    checks.push(quote_spanned!(out.span()=> __h::require_value::<#out>();));
+    let check_out = check(out, "check_value", &format_ident!("__fo"));
+    checks.push(quote!(let __fo = (&&__h::ValueProbe::<#out>::NEW).form(); #check_out));
     if let Some(e) = error_type(output) {
         checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
     }
-    for p in params {
+    for (i, p) in params.iter().enumerate() {
         let vt = &p.value_ty;
-        checks.push(quote_spanned!(vt.span()=> __h::require_value::<#vt>();));
+        let form = format_ident!("__f{}", i);
+        let value = check(vt, "check_value", &form);
         if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
-            checks.push(quote_spanned!(vt.span()=> __h::require_clone::<#vt>();));
+            let clone = check(vt, "check_clone", &form);
+            checks.push(quote!(let #form = (&&&__h::OwnedProbe::<#vt>::NEW).form(); #value #clone));
+        } else {
+            checks.push(quote!(let #form = (&&__h::ValueProbe::<#vt>::NEW).form(); #value));
         }
     }
     quote!(#(#checks)*)
+}
+
+/// `__h::<check>::<ty>(&form);`, spanned so that rustc underlines the whole type: an unmet
+/// bound of the form is reported at the argument, `&form`, here spanning the type's first to last
+/// token.
+fn check(ty: &syn::Type, check: &str, form: &syn::Ident) -> TokenStream {
+    let (first, last) = first_last(ty);
+    let check = format_ident!("{}", check, span = first);
+    let form = format_ident!("{}", form, span = last);
+    let and = quote_spanned!(first=> &);
+    let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, quote!(#and #form));
+    args.set_span(last);
+    let open = quote_spanned!(first=> __h::#check::<);
+    let close = quote_spanned!(last=> >);
+    quote!(#open #ty #close #args;)
+}
+
+/// The spans of the first and last tokens of `tokens`.
+fn first_last(tokens: &impl ToTokens) -> (Span, Span) {
+    let mut tokens = tokens.to_token_stream().into_iter();
+    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
+    let last = tokens.last().map_or(first, |t| t.span());
+    (first, last)
 }
 
 /// The error type of a fallible node, as the user wrote it; for a `Result` alias without it,
@@ -507,9 +543,7 @@ fn error_type(output: &Output) -> Option<TokenStream> {
         return Some(e.to_token_stream());
     }
     let ret = &output.ret;
-    let mut tokens = ret.to_token_stream().into_iter();
-    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
-    let last = tokens.last().map_or(first, |t| t.span());
+    let (first, last) = first_last(ret);
     let open = quote_spanned!(first=> <);
     let rest = quote_spanned!(last=> as __HamiltonResult>::Error);
     Some(quote!(#open #ret #rest))
