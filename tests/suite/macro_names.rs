@@ -205,3 +205,28 @@ fn doc_text_from_macros_is_kept_and_arc_of_unsized_types_are_values() {
     let out = dr.execute(&["greeting"], Inputs::new()).unwrap();
     assert_eq!(&**out.get::<std::sync::Arc<str>>("greeting").unwrap(), "hello");
 }
+
+mod conditional {
+    use hamilton_core::prelude::*;
+
+    #[node]
+    #[cfg(any())]
+    fn compiled_out() -> i64 {
+        1
+    }
+
+    #[node]
+    #[cfg(all())]
+    fn compiled_in() -> i64 {
+        2
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn cfg_on_a_node_function_removes_its_registration_with_it() {
+    let dr = Driver::builder().with_modules([conditional::MODULE]).build().unwrap();
+    assert!(dr.variable("compiled_out").is_none());
+    assert!(dr.variable("compiled_in").is_some());
+}
