@@ -216,7 +216,7 @@ mod conditional {
     }
 
     #[node]
-    #[cfg(all())]
+    #[cfg(not(any()))]
     fn compiled_in() -> i64 {
         2
     }
