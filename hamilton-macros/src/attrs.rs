@@ -528,7 +528,27 @@ fn read_conditions(kind: CondKind, attr: &Attribute, meta: &mut Metadata, errors
 
 #[cfg(test)]
 mod tests {
-    use super::valid_name;
+    use super::{DocLine, doc_text, valid_name};
+    use quote::quote;
+
+    #[test]
+    fn doc_lines_join_trimmed_and_macro_lines_go_through_concat() {
+        let text = |s: &str| DocLine::Text(s.to_string());
+        let plain =
+            doc_text(vec![text(""), text("Spend."), text(""), text("In dollars."), text("")]);
+        assert_eq!(plain.to_string(), "\"Spend.\\n\\nIn dollars.\"");
+        let with_macro = doc_text(vec![
+            text(" "),
+            text("Spend"),
+            DocLine::Macro(quote!(concat!("in ", "dollars"))),
+            text("per day. "),
+        ]);
+        assert_eq!(
+            with_macro.to_string(),
+            quote!(::core::concat!("Spend\n", concat!("in ", "dollars"), "\nper day.")).to_string()
+        );
+        assert_eq!(doc_text(Vec::new()).to_string(), "\"\"");
+    }
 
     #[test]
     fn node_names_are_dotted_identifiers() {

@@ -185,10 +185,20 @@ mod docs_and_values {
         Arc::from(vec![1, 2, 3])
     }
 
+    #[node]
+    fn double() -> Arc<dyn Fn(i64) -> i64 + Send + Sync> {
+        Arc::new(|x| x * 2)
+    }
+
     /// An `Arc` of an unsized type is itself the value: cloned (cheaply), not unwrapped.
     #[node]
-    fn summary(greeting: Arc<str>, items: &Arc<[i64]>, missing: Option<Arc<str>>) -> String {
-        format!("{greeting} {} {missing:?}", items.len())
+    fn summary(
+        greeting: Arc<str>,
+        items: &Arc<[i64]>,
+        missing: Option<Arc<str>>,
+        double: Arc<dyn Fn(i64) -> i64 + Send + Sync>,
+    ) -> String {
+        format!("{greeting} {} {missing:?} {}", items.len(), double(21))
     }
 
     hamilton_core::module!();
@@ -201,7 +211,7 @@ fn doc_text_from_macros_is_kept_and_arc_of_unsized_types_are_values() {
     assert_eq!(dr.variable("items").unwrap().doc(), "Only a macro.");
     assert_eq!(dr.variable("greeting").unwrap().type_spelled(), "Arc<str>");
     let out = dr.execute(&["summary"], Inputs::new()).unwrap();
-    assert_eq!(out.get::<String>("summary").unwrap(), "hello 3 None");
+    assert_eq!(out.get::<String>("summary").unwrap(), "hello 3 None 42");
     let out = dr.execute(&["greeting"], Inputs::new()).unwrap();
     assert_eq!(&**out.get::<std::sync::Arc<str>>("greeting").unwrap(), "hello");
 }
