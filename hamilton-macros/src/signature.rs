@@ -157,7 +157,22 @@ fn unsized_replacement(ty: &Type) -> Option<String> {
             let elem = spell(&s.elem);
             Some(format!("`Vec<{elem}>` (or `Arc<[{elem}]>`)"))
         }
-        Type::TraitObject(t) => Some(format!("`Box<{}>` or a concrete type", spell(t))),
+        Type::TraitObject(t) => {
+            let has = |name: &str| {
+                t.bounds.iter().any(|b| {
+                    matches!(b, syn::TypeParamBound::Trait(t)
+                        if t.path.segments.last().is_some_and(|s| s.ident == name))
+                })
+            };
+            let extra = match (has("Send"), has("Sync")) {
+                (true, true) => "",
+                (true, false) => " + Sync",
+                (false, true) => " + Send",
+                (false, false) => " + Send + Sync",
+            };
+            let boxed = format!("{}{extra}", spell(t));
+            Some(format!("`Box<{boxed}>`, `Arc<{boxed}>` or a concrete type"))
+        }
         _ => None,
     }
 }
@@ -446,6 +461,13 @@ impl<'a> Visit<'a> for FindBorrow<'a> {
     }
 
     fn visit_type_bare_fn(&mut self, _: &'a syn::TypeBareFn) {}
+
+    fn visit_trait_bound(&mut self, bound: &'a syn::TraitBound) {
+        // `for<'a> Trait<'a>`: a higher-ranked bound borrows nothing from the call.
+        if bound.lifetimes.is_none() {
+            syn::visit::visit_trait_bound(self, bound);
+        }
+    }
 
     fn visit_parenthesized_generic_arguments(&mut self, _: &'a syn::ParenthesizedGenericArguments) {
     }

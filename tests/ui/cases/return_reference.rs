@@ -31,4 +31,9 @@ fn parser() -> fn(&str) -> usize {
     str::len
 }
 
+#[node]
+fn first() -> Box<dyn for<'a> Fn(&'a [u8]) -> Option<&'a u8> + Send + Sync> {
+    Box::new(|bytes| bytes.first())
+}
+
 fn main() {}
