@@ -344,7 +344,8 @@ impl fmt::Display for Problem {
             Problem::EmptyModule { path, location } => write!(
                 f,
                 "module `{path}` (module!() at {location}) holds no #[node] function\n  \
-                 help: add #[node] functions to it or its submodules, or drop it from with_modules"
+                 help: add #[node] functions to it or its submodules, or drop it from with_modules; \
+                 `hamilton_core::module!();` goes in the module that holds the nodes (or a parent)"
             ),
             Problem::DuplicateNode { name, first, second } => write!(
                 f,
@@ -468,7 +469,8 @@ impl fmt::Display for Problem {
             Problem::NothingSelected => write!(
                 f,
                 "the driver has no nodes: no module was selected\n  \
-                 help: pass module handles to with_modules([my_pipeline::MODULE])"
+                 help: pass module handles to with_modules([my_pipeline::MODULE]); a module gets \
+                 its `MODULE` from a `hamilton_core::module!();` line in it"
             ),
             Problem::UndeclaredInput { name, type_name, consumers, hint } => {
                 write!(

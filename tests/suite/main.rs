@@ -4,6 +4,7 @@ mod config;
 mod error_codes;
 mod execution;
 mod lineage;
+mod macro_names;
 mod params;
 mod quality;
 mod requests;

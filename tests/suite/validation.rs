@@ -215,6 +215,10 @@ fn an_empty_module_is_a_startup_error() {
     assert_eq!(err.codes(), vec!["H002"]);
     let msg = err.to_string();
     assert!(msg.contains("error[H002]: module `suite::validation::empty` (module!() at tests/suite/validation.rs:"), "{msg}");
+    assert!(
+        msg.contains("`hamilton_core::module!();` goes in the module that holds the nodes"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -233,6 +237,11 @@ fn a_builder_without_modules_or_nodes_is_an_error() {
     assert_eq!(err.codes(), vec!["H019"]);
     assert!(
         err.to_string().contains("error[H019]: the driver has no nodes: no module was selected")
+    );
+    assert!(
+        err.to_string()
+            .contains("a module gets its `MODULE` from a `hamilton_core::module!();` line in it"),
+        "{err}"
     );
 }
 
