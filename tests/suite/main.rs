@@ -3,6 +3,7 @@
 mod config;
 mod execution;
 mod lineage;
+mod parallel;
 mod params;
 mod quality;
 mod requests;
