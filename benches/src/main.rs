@@ -829,7 +829,7 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
     {
         let dr = w4::w4_driver(executor);
         let input = || Inputs::new().with("rounds", rounds);
-        match dr.execute(&["w4_total"], input()).map(|o| o.get::<u64>("w4_total").map(|v| *v)) {
+        match dr.execute(&["w4_total"], input()).map(|o| o.get::<u64>("w4_total").copied()) {
             Ok(Ok(v)) if v == expected => {}
             other => report.failures.push(format!("W4 {name}: {other:?}, expected {expected}")),
         }
@@ -871,7 +871,7 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
         let dr = w4::wide_driver(WIDE, executor);
         let input = || Inputs::new().with("x", 7_u64);
         let want = w4::wide_expected(WIDE, 7);
-        match dr.execute(&["wide_total"], input()).map(|o| o.get::<u64>("wide_total").map(|v| *v)) {
+        match dr.execute(&["wide_total"], input()).map(|o| o.get::<u64>("wide_total").copied()) {
             Ok(Ok(v)) if v == want => {}
             other => report.failures.push(format!("W4 wide {name}: {other:?}, expected {want}")),
         }
