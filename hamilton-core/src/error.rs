@@ -296,6 +296,8 @@ pub enum Problem {
         /// The closest key that a condition reads or an input name, when it looks like a typo.
         suggestion: Option<String>,
     },
+    /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
+    NoExecutorThreads,
 }
 
 impl Problem {
@@ -322,6 +324,7 @@ impl Problem {
             Problem::UnusedDeclaredInput { .. } => "H024",
             Problem::DeclaredInputType { .. } => "H025",
             Problem::UnusedConfigKey { .. } => "H026",
+            Problem::NoExecutorThreads => "H030",
         }
     }
 }
@@ -518,6 +521,12 @@ impl fmt::Display for Problem {
                 )?;
                 did_you_mean(f, suggestion)
             }
+            Problem::NoExecutorThreads => write!(
+                f,
+                "the parallel executor was given 0 threads; it needs at least 1\n  \
+                 help: use Executor::parallel() for one thread per core, or \
+                 Executor::Parallel {{ threads: n }} with n >= 1"
+            ),
         }
     }
 }

@@ -6,6 +6,8 @@ const SUITE: &[(&str, &str)] = &[
     ("config.rs", include_str!("config.rs")),
     ("execution.rs", include_str!("execution.rs")),
     ("lineage.rs", include_str!("lineage.rs")),
+    ("macro_names.rs", include_str!("macro_names.rs")),
+    ("parallel.rs", include_str!("parallel.rs")),
     ("params.rs", include_str!("params.rs")),
     ("quality.rs", include_str!("quality.rs")),
     ("requests.rs", include_str!("requests.rs")),
@@ -27,12 +29,14 @@ fn documented() -> Vec<&'static str> {
 }
 
 #[test]
-fn the_codes_are_documented_in_order_without_gaps() {
+fn the_codes_are_documented_in_increasing_order() {
+    // Codes are stable and grouped by area (H030-H034 executors, H035-H039 map/collect, ...), so
+    // a range may have unused numbers; the page lists the used ones in order.
     let codes = documented();
     assert!(!codes.is_empty());
-    for (i, code) in codes.iter().enumerate() {
-        assert_eq!(code.parse::<usize>().unwrap(), i + 1, "sections of docs/errors.md: {codes:?}");
-    }
+    let numbers: Vec<usize> = codes.iter().map(|c| c.parse().unwrap()).collect();
+    assert_eq!(numbers[0], 1, "sections of docs/errors.md: {codes:?}");
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "sections of docs/errors.md: {codes:?}");
     let last = codes.last().unwrap();
     assert!(
         ERRORS_MD.contains(&format!("`H001` to `H{last}`")),
