@@ -2,6 +2,7 @@
 
 mod config;
 mod execution;
+mod features;
 mod lineage;
 mod params;
 mod quality;
