@@ -102,7 +102,8 @@ fn lazy_group_by_in_a_node() -> Result<(), Error> {
         .with("amounts", vec![5.0_f64, 10.0, 30.0]);
     let out = dr.execute(&["revenue_by_region", "eu_count"], inputs)?;
     let frame = out.get::<DataFrame>("revenue_by_region")?;
-    let revenue: Vec<Option<f64>> = frame.column("revenue").unwrap().f64().unwrap().iter().collect();
+    let revenue: Vec<Option<f64>> =
+        frame.column("revenue").unwrap().f64().unwrap().iter().collect();
     assert_eq!(revenue, [Some(40.0), Some(5.0)]);
     assert_eq!(*out.get::<usize>("eu_count")?, 2);
     Ok(())
