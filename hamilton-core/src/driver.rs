@@ -143,6 +143,11 @@ impl Driver {
         &self.config
     }
 
+    /// The validated graph (for the views in `viz`).
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
     /// Computes `outputs` from `inputs`, running only the nodes they need.
     ///
     /// Inputs are checked (presence and type) before any node runs; every problem is reported
@@ -327,7 +332,7 @@ impl Driver {
         Ok(self.collect(&both))
     }
 
-    fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
+    pub(crate) fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
         let mut roots = Vec::with_capacity(names.len());
         let mut problems = Vec::new();
         for name in names {

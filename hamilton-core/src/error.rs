@@ -216,6 +216,20 @@ pub enum Problem {
         /// The function computing it.
         site: Site,
     },
+    /// H050: `visualize_path_between` was asked for two nodes that no path joins.
+    NoPath {
+        /// The start of the path asked for.
+        from: String,
+        /// Its end.
+        to: String,
+    },
+    /// H052: a picture was to be written to a file whose extension names no format it has.
+    UnknownPictureFormat {
+        /// The file.
+        path: String,
+        /// Its extension (empty when it has none).
+        extension: String,
+    },
     /// H019: the builder was given no module and no node.
     NothingSelected,
 }
@@ -240,6 +254,8 @@ impl Problem {
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
             Problem::InvalidValidator { .. } => "H022",
+            Problem::NoPath { .. } => "H050",
+            Problem::UnknownPictureFormat { .. } => "H052",
         }
     }
 }
@@ -376,6 +392,21 @@ impl fmt::Display for Problem {
                 "input `{name}` names a computed node ({site}); \
                  pass it as an override to replace the node"
             ),
+            Problem::NoPath { from, to } => write!(
+                f,
+                "no path leads from `{from}` to `{to}`: `{to}` does not depend on `{from}`\n  \
+                 help: swap them if `{from}` depends on `{to}`, or look at display_downstream_of([\"{from}\"])"
+            ),
+            Problem::UnknownPictureFormat { path, extension } => write!(
+                f,
+                "cannot write a picture to `{path}`: {} names no picture format\n  \
+                 help: end the file name with .svg, .dot or .gv",
+                if extension.is_empty() {
+                    "no extension".to_string()
+                } else {
+                    format!("extension `.{extension}`")
+                }
+            ),
             Problem::NothingSelected => write!(
                 f,
                 "the driver has no nodes: no module was selected\n  \
@@ -463,6 +494,13 @@ pub enum Error {
         /// What the request asked for.
         requested: Vec<String>,
     },
+    /// H051: a file could not be written (nothing is left behind).
+    Write {
+        /// The file.
+        path: String,
+        /// What the system said.
+        reason: String,
+    },
     /// H021: a result builder could not combine the outputs; every problem found.
     ResultBuild {
         /// The builder, e.g. `DataFrameResult`.
@@ -485,6 +523,7 @@ impl Error {
             Error::OutputType { .. } => vec!["H015"],
             Error::OutputNotRequested { .. } => vec!["H016"],
             Error::ResultBuild { .. } => vec!["H021"],
+            Error::Write { .. } => vec!["H051"],
         }
     }
 
@@ -537,6 +576,9 @@ impl fmt::Display for Error {
                 "error[H016]: output `{name}` was not requested; the request asked for {}",
                 quoted(requested)
             ),
+            Error::Write { path, reason } => {
+                write!(f, "error[H051]: cannot write `{path}`: {reason}")
+            }
             Error::ResultBuild { builder, problems } => {
                 write!(f, "error[H021]: {builder} cannot combine the outputs:")?;
                 for p in problems {

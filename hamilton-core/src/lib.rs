@@ -50,6 +50,7 @@ pub mod quality;
 mod registry;
 pub mod results;
 mod values;
+pub mod viz;
 
 /// The polars version hamilton-core is built with: name polars through this path, so a pipeline
 /// and the framework share one `DataFrame` type.

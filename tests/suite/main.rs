@@ -9,6 +9,7 @@ mod requests;
 mod results;
 mod validation;
 mod validators;
+mod viz;
 
 /// `tests/suite/<file>:<line>` of the `nth` line of `src` (that file's text) containing `needle`:
 /// where error messages should point, without hard-coding line numbers.
