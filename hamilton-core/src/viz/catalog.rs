@@ -125,7 +125,11 @@ impl Catalog {
                 let _ = writeln!(out, "{}\n", e.documentation.trim_end());
             }
             let _ = writeln!(out, "- kind: {}", e.kind);
-            let _ = writeln!(out, "- type: `{}` (`{}`)", e.output_type, e.output_type_full);
+            if e.output_type == e.output_type_full {
+                let _ = writeln!(out, "- type: `{}`", e.output_type);
+            } else {
+                let _ = writeln!(out, "- type: `{}` (`{}`)", e.output_type, e.output_type_full);
+            }
             if !e.tags.is_empty() {
                 let _ = writeln!(out, "- tags: {}", tags_text(&e.tags));
             }
