@@ -41,6 +41,8 @@
 //!
 //! See the guide in `docs/` for concepts, writing nodes and the error codes.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod driver;
 mod error;
 mod execute;
@@ -56,6 +58,10 @@ pub mod viz;
 /// and the framework share one `DataFrame` type.
 #[cfg(feature = "polars")]
 pub use polars;
+
+/// The petgraph version [`Driver::to_petgraph`] returns graphs of (feature `petgraph`).
+#[cfg(feature = "petgraph")]
+pub use petgraph;
 
 pub use driver::{Builder, Driver};
 pub use error::{

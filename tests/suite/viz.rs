@@ -222,3 +222,19 @@ fn catalog_entries_carry_location_version_and_neighbours() {
     assert_ne!(dev.graph_version(), dr.graph_version());
     assert_eq!(driver().graph_version(), dr.graph_version());
 }
+
+#[test]
+fn the_graph_exports_to_petgraph_with_optional_edges() {
+    let graph = driver().to_petgraph();
+    assert_eq!(graph.node_count(), 10);
+    assert_eq!(graph.edge_count(), 10);
+    let index = |name: &str| graph.node_indices().find(|&i| graph[i].name == name).unwrap();
+    let edge = graph.find_edge(index("discount"), index("revenue_raw")).unwrap();
+    assert!(graph[edge].optional);
+    assert_eq!(graph[index("log_path")].kind, hamilton_core::VariableKind::External);
+    assert!(!petgraph_is_cyclic(&graph));
+}
+
+fn petgraph_is_cyclic<N, E>(graph: &hamilton_core::petgraph::graph::DiGraph<N, E>) -> bool {
+    hamilton_core::petgraph::algo::is_cyclic_directed(graph)
+}

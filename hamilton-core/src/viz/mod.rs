@@ -34,6 +34,8 @@
 
 pub mod catalog;
 mod dot;
+#[cfg(feature = "petgraph")]
+mod export;
 mod layout;
 mod style;
 mod svg;
@@ -42,6 +44,8 @@ mod view;
 use std::fmt;
 use std::path::Path;
 
+#[cfg(feature = "petgraph")]
+pub use export::{GraphEdge, GraphNode};
 pub use style::{CustomStyle, NodeClass, Orientation, Shape, Style, StyleHook, ViewOptions};
 
 use crate::driver::Driver;
@@ -49,6 +53,7 @@ use crate::error::{Error, Problem, Problems};
 use crate::graph::NodeKind;
 use crate::graph::lineage::Direction;
 use crate::values::{Inputs, Overrides};
+pub(crate) use view::short_type as short_type_name;
 use view::{Selection, View};
 
 /// A picture of (part of) the graph: DOT text for Graphviz, or SVG drawn by hamilton-core.
