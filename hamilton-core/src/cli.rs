@@ -278,9 +278,9 @@ fn validate(dr: &Driver, inputs: &[String], outputs: &[String]) -> Result<(), Fa
                     name: name.to_string(),
                     site: spec.site(),
                 }),
-                NodeKind::Config(_) => problems.push(Problem::ConfigInputOverlap {
-                    keys: vec![name.to_string()],
-                }),
+                NodeKind::Config(_) => {
+                    problems.push(Problem::ConfigInputOverlap { keys: vec![name.to_string()] })
+                }
                 NodeKind::External => {
                     let node = graph.node(i);
                     let spelled = node.ty.display_name();
