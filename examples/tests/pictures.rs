@@ -37,6 +37,8 @@ fn render(svg: &str, name: &str) -> (u32, u32) {
     let texts = svg.matches("<text").count();
     let drawn = drawn_texts(tree.root());
     assert_eq!(drawn, texts, "{name}: {texts} labels in the SVG, {drawn} drawn with glyphs");
+    let fitted = labels_fit(tree.root(), name);
+    assert_eq!(fitted, svg.matches("<g class=\"node\"").count(), "{name}: node groups checked");
     let size = tree.size().to_int_size();
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
@@ -44,6 +46,33 @@ fn render(svg: &str, name: &str) -> (u32, u32) {
     pixmap.save_png(&path).unwrap();
     std::fs::write(out_dir().join(format!("{name}.svg")), svg).unwrap();
     (size.width(), size.height())
+}
+
+/// Checks that the labels of every node, as drawn with the real font, lie inside its outline;
+/// returns how many nodes were checked.
+fn labels_fit(group: &usvg::Group, name: &str) -> usize {
+    let mut checked = 0;
+    for node in group.children() {
+        let usvg::Node::Group(g) = node else { continue };
+        if let Some(node_name) = g.id().strip_prefix("node-") {
+            let outline = g.children()[0].abs_bounding_box();
+            for label in g.children().iter().filter(|c| matches!(c, usvg::Node::Text(_))) {
+                let b = label.abs_bounding_box();
+                let inside = b.left() >= outline.left() - 0.5
+                    && b.right() <= outline.right() + 0.5
+                    && b.top() >= outline.top() - 0.5
+                    && b.bottom() <= outline.bottom() + 0.5;
+                assert!(
+                    inside,
+                    "{name}: a label of `{node_name}` ({b:?}) overflows its box ({outline:?})"
+                );
+            }
+            checked += 1;
+        } else {
+            checked += labels_fit(g, name);
+        }
+    }
+    checked
 }
 
 /// Text elements whose glyphs were turned into paths.

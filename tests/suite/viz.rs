@@ -90,7 +90,7 @@ fn upstream_and_downstream_views_hold_the_lineage() {
         ["discount", "log_path", "orders", "revenue", "revenue_range_validator", "revenue_raw"]
     );
     assert_eq!(up.class_of("revenue"), Some(NodeClass::Generated));
-    assert_eq!(up.class_of("revenue_range_validator"), Some(NodeClass::Validator));
+    assert_eq!(up.class_of("revenue_range_validator"), Some(NodeClass::Check));
     assert_eq!(up.class_of("revenue_raw"), Some(NodeClass::Function));
     let down = dr.display_downstream_of(&["large_orders"], &ViewOptions::new()).unwrap();
     assert_eq!(down.nodes(), ["large_orders", "summary"]);

@@ -18,7 +18,7 @@ pub const SCHEMA: &str = "hamilton-rs/catalog/1";
 
 /// One node of a [`Catalog`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct CatalogEntry {
     /// The node name.
     pub name: String,
     /// `function`, `config` or `input`.
@@ -53,7 +53,7 @@ pub struct Catalog {
     /// node's code changes, or a node comes or goes.
     pub graph_version: String,
     /// The nodes, sorted by name.
-    pub nodes: Vec<Entry>,
+    pub nodes: Vec<CatalogEntry>,
 }
 
 impl Catalog {
@@ -153,7 +153,7 @@ impl Catalog {
     }
 
     /// One node by name.
-    pub fn get(&self, name: &str) -> Option<&Entry> {
+    pub fn get(&self, name: &str) -> Option<&CatalogEntry> {
         self.nodes.iter().find(|e| e.name == name)
     }
 }
@@ -163,7 +163,7 @@ impl Driver {
     /// Every node of the graph with its docs, type, tags, location, code version and neighbours.
     pub fn catalog(&self) -> Catalog {
         let graph = self.graph();
-        let mut nodes: Vec<Entry> =
+        let mut nodes: Vec<CatalogEntry> =
             (0..graph.nodes.len() as u32).map(|i| entry(graph, i)).collect();
         nodes.sort_by(|a, b| a.name.cmp(&b.name));
         Catalog { graph_version: graph_version(&nodes), nodes }
@@ -176,7 +176,7 @@ impl Driver {
     }
 }
 
-fn entry(graph: &Graph, i: u32) -> Entry {
+fn entry(graph: &Graph, i: u32) -> CatalogEntry {
     let v = Variable::new(graph, i);
     let node = graph.node(i);
     let dynamic = node
@@ -186,7 +186,7 @@ fn entry(graph: &Graph, i: u32) -> Entry {
         graph.users_of(i).iter().map(|&u| graph.node(u).name.to_string()).collect();
     used_by.sort();
     used_by.dedup();
-    Entry {
+    CatalogEntry {
         name: v.name().to_string(),
         kind: match v.kind() {
             VariableKind::Function => "function",
@@ -211,7 +211,7 @@ fn entry(graph: &Graph, i: u32) -> Entry {
 
 /// FNV-1a over `name\0version\n` of the sorted function nodes: stable across builds, platforms
 /// and releases (unlike `std`'s hasher).
-fn graph_version(nodes: &[Entry]) -> String {
+fn graph_version(nodes: &[CatalogEntry]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for e in nodes.iter().filter(|e| e.kind == "function") {
         let version = e.version.as_deref().unwrap_or("-");

@@ -68,12 +68,12 @@ pub(crate) fn write(view: &View) -> String {
 /// The Graphviz attributes of a style (after the label).
 fn attributes(out: &mut String, style: &Style, highlighted: bool) {
     let shape = match style.shape {
-        Shape::Box => "rect",
+        Shape::Rectangle => "rect",
         Shape::Note => "note",
         Shape::Hexagon => "hexagon",
     };
     let mut styles = Vec::new();
-    if style.rounded && style.shape == Shape::Box {
+    if style.rounded && style.shape == Shape::Rectangle {
         styles.push("rounded");
     }
     if style.fill.is_some() {

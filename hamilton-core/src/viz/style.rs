@@ -7,6 +7,10 @@ use std::sync::Arc;
 use crate::graph::lineage::Variable;
 
 /// What a node is in a picture; each class has its own look and legend entry.
+///
+/// (Variant names here avoid the names of types that compiler messages print, such as `Box`
+/// or `Validator`: rustc shortens a path in its messages only when no other public item of the
+/// dependency graph, enum variants included, has the same name.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NodeClass {
@@ -20,8 +24,9 @@ pub enum NodeClass {
     Output,
     /// A node replaced by an override: drawn with diagonals, its upstream not shown.
     Override,
-    /// A `#[check_output]` validator, whose value is a `ValidationResult`: a hexagon.
-    Validator,
+    /// A `#[check_output]` validator, whose value is a `ValidationResult`: a hexagon (legend
+    /// name `validator`).
+    Check,
     /// A node a modifier generated (the validated `x` that `#[check_output]` puts after `x_raw`
     /// and its validators): a rounded box with a double border.
     Generated,
@@ -32,7 +37,7 @@ impl NodeClass {
     pub const ALL: [NodeClass; 7] = [
         NodeClass::Function,
         NodeClass::Generated,
-        NodeClass::Validator,
+        NodeClass::Check,
         NodeClass::Input,
         NodeClass::Config,
         NodeClass::Override,
@@ -47,7 +52,7 @@ impl NodeClass {
             NodeClass::Config => "config",
             NodeClass::Output => "output",
             NodeClass::Override => "override",
-            NodeClass::Validator => "validator",
+            NodeClass::Check => "validator",
             NodeClass::Generated => "generated",
         }
     }
@@ -63,7 +68,7 @@ impl NodeClass {
             NodeClass::Override => {
                 Style { fill: Some("#cdb4db".into()), diagonals: true, rounded: false, ..base }
             }
-            NodeClass::Validator => {
+            NodeClass::Check => {
                 Style { shape: Shape::Hexagon, fill: Some("#c7e9c0".into()), ..base }
             }
             NodeClass::Generated => Style { fill: Some("#dbe7ee".into()), double: true, ..base },
@@ -82,7 +87,7 @@ impl fmt::Display for NodeClass {
 #[non_exhaustive]
 pub enum Shape {
     /// A rectangle (rounded when [`Style::rounded`]).
-    Box,
+    Rectangle,
     /// A sheet with a folded corner (config entries).
     Note,
     /// A hexagon (validators).
@@ -116,7 +121,7 @@ impl Default for Style {
     /// A function node: a rounded box filled `#b4d8e4`.
     fn default() -> Self {
         Style {
-            shape: Shape::Box,
+            shape: Shape::Rectangle,
             fill: Some("#b4d8e4".into()),
             border: "#000000".into(),
             text: "#000000".into(),

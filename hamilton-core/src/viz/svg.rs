@@ -44,7 +44,7 @@ fn sizes(view: &View) -> Vec<(f64, f64)> {
                 false,
             ));
             let extra = match node.style.shape {
-                Shape::Box => 0.0,
+                Shape::Rectangle => 0.0,
                 Shape::Note => 10.0,
                 Shape::Hexagon => 26.0,
             };
@@ -199,7 +199,7 @@ fn shape_svg(
     );
     let (x, y) = (cx - w / 2.0, cy - h / 2.0);
     match style.shape {
-        Shape::Box => {
+        Shape::Rectangle => {
             let r = if style.rounded { 8.0 } else { 0.0 };
             let _ = writeln!(
                 out,

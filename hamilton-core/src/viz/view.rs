@@ -92,7 +92,7 @@ fn class_of(graph: &Graph, i: u32, selection: &Selection) -> NodeClass {
         NodeKind::External => NodeClass::Input,
         NodeKind::Function(spec) => {
             if spec.tags.iter().any(|t| t.key == TAG_CONTAINS_RESULTS) {
-                NodeClass::Validator
+                NodeClass::Check
             } else if is_generated(spec, &node.name) {
                 NodeClass::Generated
             } else {
