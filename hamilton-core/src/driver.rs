@@ -1,7 +1,7 @@
 //! [`Builder`] and [`Driver`]: choose modules and config, build and validate the graph once,
 //! then execute requests against it.
 
-mod wiring;
+pub(crate) mod wiring;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -173,6 +173,11 @@ impl Driver {
     /// The executor that runs this driver's requests.
     pub fn executor(&self) -> Executor {
         self.executor
+    }
+
+    /// The validated graph (for the views in `viz`).
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
     }
 
     /// Computes `outputs` from `inputs`, running only the nodes they need.
@@ -408,7 +413,7 @@ impl Driver {
         Ok(self.collect(&both))
     }
 
-    fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
+    pub(crate) fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
         let mut roots = Vec::with_capacity(names.len());
         let mut problems = Vec::new();
         for name in names {

@@ -255,6 +255,20 @@ pub enum Problem {
         /// The function computing it.
         site: Site,
     },
+    /// H050: `visualize_path_between` was asked for two nodes that no path joins.
+    NoPath {
+        /// The start of the path asked for.
+        from: String,
+        /// Its end.
+        to: String,
+    },
+    /// H052: a picture was to be written to a file whose extension names no format it has.
+    UnknownPictureFormat {
+        /// The file.
+        path: String,
+        /// Its extension (empty when it has none).
+        extension: String,
+    },
     /// H019: the builder was given no module and no node.
     NothingSelected,
     /// H023: in strict mode ([`Builder::with_inputs`](crate::Builder::with_inputs)), a parameter
@@ -325,6 +339,8 @@ impl Problem {
             Problem::DeclaredInputType { .. } => "H025",
             Problem::UnusedConfigKey { .. } => "H026",
             Problem::NoExecutorThreads => "H030",
+            Problem::NoPath { .. } => "H050",
+            Problem::UnknownPictureFormat { .. } => "H052",
         }
     }
 }
@@ -468,6 +484,21 @@ impl fmt::Display for Problem {
                 f,
                 "input `{name}` names a computed node ({site}); \
                  pass it as an override to replace the node"
+            ),
+            Problem::NoPath { from, to } => write!(
+                f,
+                "no path leads from `{from}` to `{to}`: `{to}` does not depend on `{from}`\n  \
+                 help: swap them if `{from}` depends on `{to}`, or look at display_downstream_of([\"{from}\"])"
+            ),
+            Problem::UnknownPictureFormat { path, extension } => write!(
+                f,
+                "cannot write a picture to `{path}`: {} names no picture format\n  \
+                 help: end the file name with .svg, .dot or .gv",
+                if extension.is_empty() {
+                    "no extension".to_string()
+                } else {
+                    format!("extension `.{extension}`")
+                }
             ),
             Problem::NothingSelected => write!(
                 f,
@@ -663,6 +694,13 @@ pub enum Error {
         /// The outputs still held.
         remaining: Vec<String>,
     },
+    /// H051: a file could not be written (nothing is left behind).
+    Write {
+        /// The file.
+        path: String,
+        /// What the system said.
+        reason: String,
+    },
     /// H021: a result builder could not combine the outputs; every problem found.
     ResultBuild {
         /// The builder, e.g. `DataFrameResult`.
@@ -685,6 +723,7 @@ impl Error {
             Error::OutputType { .. } => vec!["H015"],
             Error::OutputNotRequested { .. } | Error::OutputTaken { .. } => vec!["H016"],
             Error::ResultBuild { .. } => vec!["H021"],
+            Error::Write { .. } => vec!["H051"],
         }
     }
 
@@ -744,6 +783,9 @@ impl fmt::Display for Error {
                 } else {
                     write!(f, "; the outputs left are {}", quoted(remaining))
                 }
+            }
+            Error::Write { path, reason } => {
+                write!(f, "error[H051]: cannot write `{path}`: {reason}")
             }
             Error::ResultBuild { builder, problems } => {
                 write!(f, "error[H021]: {builder} cannot combine the outputs:")?;

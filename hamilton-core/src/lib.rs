@@ -41,6 +41,8 @@
 //!
 //! See the guide in `docs/` for concepts, writing nodes and the error codes.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod driver;
 mod error;
 mod execute;
@@ -50,11 +52,16 @@ pub mod quality;
 mod registry;
 pub mod results;
 mod values;
+pub mod viz;
 
 /// The polars version hamilton-core is built with: name polars through this path, so a pipeline
 /// and the framework share one `DataFrame` type.
 #[cfg(feature = "polars")]
 pub use polars;
+
+/// The petgraph version [`Driver::to_petgraph`] returns graphs of (feature `petgraph`).
+#[cfg(feature = "petgraph")]
+pub use petgraph;
 
 pub use driver::{Builder, Driver, ExternalInput};
 pub use error::{

@@ -15,6 +15,7 @@ const SUITE: &[(&str, &str)] = &[
     ("results.rs", include_str!("results.rs")),
     ("validation.rs", include_str!("validation.rs")),
     ("validators.rs", include_str!("validators.rs")),
+    ("viz.rs", include_str!("viz.rs")),
     ("wiring.rs", include_str!("wiring.rs")),
 ];
 

@@ -13,6 +13,7 @@ mod requests;
 mod results;
 mod validation;
 mod validators;
+mod viz;
 mod wiring;
 
 /// `tests/suite/<file>:<line>` of the `nth` line of `src` (that file's text) containing `needle`:

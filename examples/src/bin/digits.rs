@@ -5,9 +5,14 @@
 //! is the quick one to start with; `--release` reads the digits a little faster but takes minutes
 //! longer to build (polars).
 //!
+//! Any other first argument goes to the dataflow's command line (`hamilton_core::cli`):
+//! `digits view --out digits.svg`, `digits catalog --format json`, `digits list --tag stage=train`,
+//! `digits run --output held_out_digits --config env=dev`, `digits --help`.
+//!
 //! The data-quality checks of `predicted_digits` and `accuracy` are nodes of the graph: the run
 //! asks for their results and prints them. Failing `warn` checks are also logged, on stderr.
 
+use std::process::ExitCode;
 use std::time::Instant;
 
 use hamilton_core::polars::prelude::{DataFrame, DataType, Series, UInt32Chunked};
@@ -15,13 +20,13 @@ use hamilton_core::prelude::*;
 use hamilton_core::quality::{TAG_CONTAINS_RESULTS, ValidationResult};
 use hamilton_examples::digits::{self, DigitClassifier};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
+    if std::env::args().nth(1).is_some_and(|a| a != "dev" && a != "prod") {
+        return Ok(hamilton_core::cli::main(Driver::builder().with_modules([digits::MODULE])));
+    }
     // Shows the warnings of failing `importance = "warn"` checks.
     tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
     let env = std::env::args().nth(1).unwrap_or_else(|| "prod".to_string());
-    if env != "dev" && env != "prod" {
-        return Err(format!("unknown environment `{env}`: use `dev` or `prod`").into());
-    }
     let dr = Driver::builder()
         .with_modules([digits::MODULE])
         .with_config(Config::new().with("env", env.clone()))
@@ -70,5 +75,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mark = if result.passes { "ok  " } else { "FAIL" };
         println!("[{env}] check {mark} {check}: {}", result.message);
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
