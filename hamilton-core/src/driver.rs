@@ -44,6 +44,8 @@ pub struct Builder {
     config: Config,
     nodes: Vec<NodeSpec>,
     later_module_wins: bool,
+    /// Loaders and savers made nodes of the graph (see `io`).
+    pub(crate) materializers: Vec<crate::io::Materializer>,
 }
 
 impl Builder {
@@ -113,7 +115,19 @@ impl Builder {
             specs.retain(|s| seen.insert(s.addr()));
         }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
-        let graph = match build::build(specs, &self.config, self.later_module_wins) {
+        // The driver keeps the specs: `materialize` builds graphs with more nodes from them.
+        let mut kept = specs.clone();
+        let mut built = build::build(specs, &self.config, self.later_module_wins);
+        if let (Ok(base), false) = (&built, self.materializers.is_empty()) {
+            let later = self.later_module_wins;
+            built = crate::io::extend(base, &kept, &self.config, later, &self.materializers).map(
+                |(graph, specs)| {
+                    kept = specs;
+                    graph
+                },
+            );
+        }
+        let graph = match built {
             Ok(graph) if problems.is_empty() => graph,
             Ok(_) => return Err(Error::Invalid(Problems(problems))),
             Err(more) => {
@@ -121,18 +135,30 @@ impl Builder {
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
-        Ok(Driver { graph, config: self.config, plans: Mutex::new(HashMap::new()) })
+        Ok(Driver::from_parts(graph, self.config, kept, self.later_module_wins))
     }
 }
 
 /// A built, validated graph that executes requests. `Send + Sync`: share it across threads.
 pub struct Driver {
-    graph: Graph,
-    config: Config,
+    pub(crate) graph: Graph,
+    pub(crate) config: Config,
     plans: Mutex<HashMap<Shape, Arc<Plan>>>,
+    /// The specs the graph was built from, and how duplicates were resolved.
+    pub(crate) specs: Vec<SpecRef>,
+    pub(crate) later_module_wins: bool,
 }
 
 impl Driver {
+    pub(crate) fn from_parts(
+        graph: Graph,
+        config: Config,
+        specs: Vec<SpecRef>,
+        later_module_wins: bool,
+    ) -> Driver {
+        Driver { graph, config, plans: Mutex::new(HashMap::new()), specs, later_module_wins }
+    }
+
     /// Starts a [`Builder`].
     pub fn builder() -> Builder {
         Builder::default()

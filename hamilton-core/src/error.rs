@@ -218,6 +218,8 @@ pub enum Problem {
     },
     /// H019: the builder was given no module and no node.
     NothingSelected,
+    /// H060..H063: a loader or saver that cannot work (see [`crate::io::IoProblem`]).
+    Io(crate::io::IoProblem),
 }
 
 impl Problem {
@@ -240,6 +242,7 @@ impl Problem {
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
             Problem::InvalidValidator { .. } => "H022",
+            Problem::Io(p) => p.code(),
         }
     }
 }
@@ -381,6 +384,7 @@ impl fmt::Display for Problem {
                 "the driver has no nodes: no module was selected\n  \
                  help: pass module handles to with_modules([my_pipeline::MODULE])"
             ),
+            Problem::Io(p) => p.fmt(f),
         }
     }
 }
@@ -477,8 +481,11 @@ impl Error {
     pub fn codes(&self) -> Vec<&'static str> {
         match self {
             Error::Invalid(p) => p.codes(),
-            Error::NodeFailed(failure) => match failure.cause {
-                Cause::Returned(_) => vec!["H013"],
+            Error::NodeFailed(failure) => match &failure.cause {
+                // A failed load or save has its own code (H064, H065).
+                Cause::Returned(e) => {
+                    vec![e.downcast_ref::<crate::io::IoFailure>().map_or("H013", |f| f.code())]
+                }
                 Cause::Panicked(_) => vec!["H014"],
                 Cause::Validation(_) => vec!["H020"],
             },
@@ -504,6 +511,8 @@ impl fmt::Display for Error {
             Error::NodeFailed(failure) => {
                 let site = &failure.site;
                 match &failure.cause {
+                    // A loader or saver names its node, path and cause itself (H064, H065).
+                    Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
                     Cause::Returned(e) => {
                         write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
                     }
