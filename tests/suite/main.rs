@@ -3,6 +3,7 @@
 mod config;
 mod execution;
 mod lineage;
+mod materialize;
 mod params;
 mod quality;
 mod requests;

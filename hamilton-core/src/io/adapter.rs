@@ -213,7 +213,7 @@ pub fn register_saver<T: Send + Sync + 'static, S: DataSaver<T>>(name: &str, sav
 pub(crate) enum Lookup<E> {
     Found(E),
     /// The format exists, for these other types.
-    WrongType(Vec<&'static str>),
+    WrongType(Vec<String>),
     /// No adapter has this format name; these names exist.
     UnknownFormat(Vec<String>),
 }
@@ -233,7 +233,9 @@ macro_rules! lookup {
             }
             match named.iter().find(|e| e.ty.id == ty) {
                 Some(e) => Lookup::Found((*e).clone()),
-                None => Lookup::WrongType(named.iter().map(|e| e.ty.display_name()).collect()),
+                None => Lookup::WrongType(
+                    named.iter().map(|e| short_type_name((e.ty.name)())).collect(),
+                ),
             }
         }
     };
@@ -241,3 +243,31 @@ macro_rules! lookup {
 
 lookup!(find_loader, loaders, LoaderEntry);
 lookup!(find_saver, savers, SaverEntry);
+
+/// A type name without module paths: `polars_core::frame::DataFrame` becomes `DataFrame`,
+/// `alloc::vec::Vec<u8>` becomes `Vec<u8>`.
+pub(crate) fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut word = String::new();
+    for c in full.chars() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            word.push(c);
+        } else {
+            out.push_str(word.rsplit("::").next().unwrap_or(&word));
+            word.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(word.rsplit("::").next().unwrap_or(&word));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_type_names_drop_module_paths() {
+        assert_eq!(super::short_type_name("polars_core::frame::DataFrame"), "DataFrame");
+        assert_eq!(super::short_type_name("alloc::vec::Vec<alloc::string::String>"), "Vec<String>");
+        assert_eq!(super::short_type_name("(u8, std::path::PathBuf)"), "(u8, PathBuf)");
+    }
+}

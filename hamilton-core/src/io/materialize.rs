@@ -365,7 +365,8 @@ fn check_type<E>(
     if ty.id == base.node(node).ty.id {
         Some(entry)
     } else {
-        problems.push(wrong_type(base, node, declared, vec![ty.display_name().to_string()]));
+        let handles = vec![adapter::short_type_name((ty.name)())];
+        problems.push(wrong_type(base, node, declared, handles));
         None
     }
 }
@@ -373,9 +374,7 @@ fn check_type<E>(
 fn pick<E>(found: Lookup<E>, base: &Graph, node: u32, declared: &Declared) -> Result<E, Problem> {
     match found {
         Lookup::Found(e) => Ok(e),
-        Lookup::WrongType(handles) => {
-            Err(wrong_type(base, node, declared, handles.into_iter().map(str::to_string).collect()))
-        }
+        Lookup::WrongType(handles) => Err(wrong_type(base, node, declared, handles)),
         Lookup::UnknownFormat(known) => Err(io(IoProblem::UnknownFormat {
             declared: declared.clone(),
             suggestion: suggest(&declared.format, known.iter().map(String::as_str)),
