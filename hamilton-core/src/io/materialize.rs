@@ -275,9 +275,13 @@ fn plan_nodes(
                 }
                 let entry = match entry {
                     Some(e) => check_type(e.clone(), &e.ty, base, t, &declared, &mut problems),
-                    None => pick(adapter::find_loader(&m.format, node.ty.id), base, t, &declared)
-                        .map_err(|p| problems.push(p))
-                        .ok(),
+                    None => pick(
+                        adapter::find_loader(&m.format, node.ty.id),
+                        base,
+                        t,
+                        &declared,
+                        &mut problems,
+                    ),
                 };
                 let Some(entry) = entry else { continue };
                 let Some(sources) =
@@ -299,9 +303,13 @@ fn plan_nodes(
                 let ty = base.node(d).ty;
                 let entry = match entry {
                     Some(e) => check_type(e.clone(), &e.ty, base, d, &declared, &mut problems),
-                    None => pick(adapter::find_saver(&m.format, ty.id), base, d, &declared)
-                        .map_err(|p| problems.push(p))
-                        .ok(),
+                    None => pick(
+                        adapter::find_saver(&m.format, ty.id),
+                        base,
+                        d,
+                        &declared,
+                        &mut problems,
+                    ),
                 };
                 let Some(entry) = entry else { continue };
                 let Some(sources) =
@@ -371,16 +379,24 @@ fn check_type<E>(
     }
 }
 
-fn pick<E>(found: Lookup<E>, base: &Graph, node: u32, declared: &Declared) -> Result<E, Problem> {
-    match found {
-        Lookup::Found(e) => Ok(e),
-        Lookup::WrongType(handles) => Err(wrong_type(base, node, declared, handles)),
-        Lookup::UnknownFormat(known) => Err(io(IoProblem::UnknownFormat {
+fn pick<E>(
+    found: Lookup<E>,
+    base: &Graph,
+    node: u32,
+    declared: &Declared,
+    problems: &mut Vec<Problem>,
+) -> Option<E> {
+    let problem = match found {
+        Lookup::Found(e) => return Some(e),
+        Lookup::WrongType(handles) => wrong_type(base, node, declared, handles),
+        Lookup::UnknownFormat(known) => io(IoProblem::UnknownFormat {
             declared: declared.clone(),
             suggestion: suggest(&declared.format, known.iter().map(String::as_str)),
             known,
-        })),
-    }
+        }),
+    };
+    problems.push(problem);
+    None
 }
 
 /// Checks the parameters against what the adapter accepts; returns the fixed ones resolved and
