@@ -118,14 +118,17 @@ impl Builder {
         // The driver keeps the specs: `materialize` builds graphs with more nodes from them.
         let mut kept = specs.clone();
         let mut built = build::build(specs, &self.config, self.later_module_wins);
-        if let (Ok(base), false) = (&built, self.materializers.is_empty()) {
-            let later = self.later_module_wins;
-            built = crate::io::extend(base, &kept, &self.config, later, &self.materializers).map(
-                |(graph, specs)| {
+        if let Ok(base) = &built {
+            let (config, later) = (&self.config, self.later_module_wins);
+            // Loaders and savers (with_materializers, #[load_from], #[save_to]) add nodes.
+            if let Some(extended) =
+                crate::io::extend(base, &kept, config, later, &self.materializers, true)
+            {
+                built = extended.map(|(graph, specs)| {
                     kept = specs;
                     graph
-                },
-            );
+                });
+            }
         }
         let graph = match built {
             Ok(graph) if problems.is_empty() => graph,

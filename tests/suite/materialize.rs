@@ -664,3 +664,66 @@ fn value_and_source_parameters_mix() {
     assert_eq!(std::fs::read_to_string(d.join("b.txt")).unwrap(), "aa");
     std::fs::remove_dir_all(d).unwrap();
 }
+
+// ------------------------------------------------------------- #[load_from] and #[save_to]
+
+mod declared {
+    use super::Report;
+    use hamilton_core::polars::prelude::*;
+    use hamilton_core::prelude::*;
+
+    /// One row: how many rows `table` has.
+    #[node]
+    #[save_to(csv(path = source("out_path"), separator = ";"), id = "save_counted")]
+    fn counted(#[load_from(csv(path = source("in_path")))] table: &DataFrame) -> DataFrame {
+        df!("rows" => [table.height() as i64], "cols" => [table.width() as i64]).unwrap()
+    }
+
+    /// The loaded report's title.
+    #[node]
+    fn report_title(
+        #[load_from(serde_json(path = source("report_path")))] stored: &Report,
+    ) -> String {
+        stored.title.clone()
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn attributes_declare_a_loader_for_a_parameter_and_a_saver_run_only_when_requested() {
+    let d = dir("attributes");
+    std::fs::write(d.join("in.csv"), "a,b\n1,2\n3,4\n5,6\n").unwrap();
+    std::fs::write(d.join("report.json"), r#"{"title": "q4", "values": []}"#).unwrap();
+    let dr = Driver::builder().with_modules([declared::MODULE]).build().unwrap();
+    let inputs = || {
+        Inputs::new()
+            .with("in_path", d.join("in.csv").to_string_lossy().into_owned())
+            .with("out_path", d.join("out.csv").to_string_lossy().into_owned())
+            .with("report_path", d.join("report.json").to_string_lossy().into_owned())
+    };
+    let out = dr.execute(&["counted", "load_data.table", "report_title"], inputs()).unwrap();
+    assert_eq!(
+        out.get::<DataFrame>("counted").unwrap().column("rows").unwrap().i64().unwrap().get(0),
+        Some(3)
+    );
+    assert_eq!(out.get::<Loaded>("load_data.table").unwrap().metadata.rows, Some(3));
+    assert_eq!(out.get::<String>("report_title").unwrap(), "q4");
+    assert!(!d.join("out.csv").exists(), "the saver runs only when requested");
+
+    let out = dr.execute(&["save_counted"], inputs()).unwrap();
+    assert_eq!(out.get::<Metadata>("save_counted").unwrap().rows, Some(1));
+    assert_eq!(std::fs::read_to_string(d.join("out.csv")).unwrap(), "rows;cols\n3;2\n");
+
+    // A failing load names the loader node and the attribute's line.
+    let err = dr.execute(&["counted"], inputs().with("in_path", "no/such.csv")).unwrap_err();
+    assert_eq!(err.codes(), ["H064"]);
+    let site = at(SRC, "materialize.rs", "#[load_from(csv(path = source(\"in_path\")))]", 0);
+    assert!(
+        err.to_string().starts_with(&format!(
+            "error[H064]: loader `load_data.table` (csv, declared at {site}) could not load `table` from `no/such.csv`"
+        )),
+        "{err}"
+    );
+    std::fs::remove_dir_all(d).unwrap();
+}

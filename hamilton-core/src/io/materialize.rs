@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use super::adapter::{self, LoaderEntry, Lookup, SaverEntry};
 use super::problem::{Declared, Direction, IoFailure, IoProblem};
-use super::{Loaded, Metadata, Param, Params};
+use super::{Loaded, Metadata, Param, Params, declaration};
 use crate::driver::{Builder, Driver};
 use crate::error::{Error, Problem, Problems, suggest};
 use crate::execute::args::{NodeError, Value};
@@ -576,21 +576,35 @@ fn resolve_from(
     Ok(params)
 }
 
-/// Builds the graph of `specs` plus the nodes of `materializers`, whose types come from `base`
-/// (the graph of `specs` alone). Returns the graph and the specs it was built from.
+/// Builds the graph of `specs` plus the nodes of `materializers` (and, with `declared`, of the
+/// `#[load_from]` / `#[save_to]` attributes of `base`'s functions), whose types come from `base`,
+/// the graph of `specs` alone. Returns the graph and the specs it was built from, or `None` when
+/// there is nothing to add.
 pub(crate) fn extend(
     base: &Graph,
     specs: &[SpecRef],
     config: &Config,
     later_module_wins: bool,
     materializers: &[Materializer],
-) -> Result<(Graph, Vec<SpecRef>), Problems> {
-    let (extra, replaced) = plan_nodes(base, materializers).map_err(Problems)?;
-    let mut all: Vec<SpecRef> =
-        specs.iter().filter(|s| !replaced.contains(s.name.as_ref())).cloned().collect();
-    all.extend(extra.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
-    let graph = build::build(all.clone(), config, later_module_wins)?;
-    Ok((graph, all))
+    declared: bool,
+) -> Option<Result<(Graph, Vec<SpecRef>), Problems>> {
+    let mut all_materializers = if declared { declaration::declared_in(base) } else { Vec::new() };
+    let materializers = if all_materializers.is_empty() {
+        materializers
+    } else {
+        all_materializers.extend(materializers.iter().cloned());
+        &all_materializers
+    };
+    if materializers.is_empty() {
+        return None;
+    }
+    Some(plan_nodes(base, materializers).map_err(Problems).and_then(|(extra, replaced)| {
+        let mut all: Vec<SpecRef> =
+            specs.iter().filter(|s| !replaced.contains(s.name.as_ref())).cloned().collect();
+        all.extend(extra.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
+        let graph = build::build(all.clone(), config, later_module_wins)?;
+        Ok((graph, all))
+    }))
 }
 
 impl Builder {
@@ -668,8 +682,15 @@ impl Driver {
                     .to_string(),
             })])));
         }
+        let later = self.later_module_wins;
         let (graph, specs) =
-            extend(&self.graph, &self.specs, &self.config, self.later_module_wins, materializers)?;
+            match extend(&self.graph, &self.specs, &self.config, later, materializers, false) {
+                Some(built) => built?,
+                // Only extra outputs: the driver's own graph serves.
+                None => {
+                    (build::build(self.specs.clone(), &self.config, later)?, self.specs.clone())
+                }
+            };
         let mut outputs = savers.clone();
         for name in extra {
             if !outputs.iter().any(|o| o == name.as_ref()) {

@@ -45,6 +45,7 @@
 
 mod adapter;
 mod atomic;
+mod declaration;
 mod formats;
 mod materialize;
 mod problem;
@@ -54,6 +55,8 @@ use std::time::{Duration, SystemTime};
 
 pub use adapter::{DataLoader, DataSaver, Params, register_loader, register_saver};
 pub use atomic::write_atomically;
+#[doc(hidden)]
+pub use declaration::Declaration;
 #[cfg(feature = "serde-json")]
 pub use formats::SerdeJson;
 #[cfg(any(feature = "csv", feature = "parquet", feature = "json", feature = "ipc"))]
