@@ -66,8 +66,8 @@ impl Params {
 ///
 /// Implement it for your own stores and make it known under a format name with
 /// [`register_loader`]; one adapter type may implement `DataLoader` for several value types
-/// (the built-in parquet adapter loads both `DataFrame` and `LazyFrame`), and the materializer
-/// picks the one whose type the target node has.
+/// (registered under one format name), and the materializer picks the one whose type the
+/// target node has.
 ///
 /// ```
 /// use hamilton_core::io::{DataLoader, Metadata, Params};

@@ -132,17 +132,15 @@ pub mod from_ {
         )*};
     }
     formats!(
-        /// CSV into a polars `DataFrame` (feature `csv`; `LazyFrame` with `lazy`).
+        /// CSV into a polars `DataFrame` (feature `csv`).
         csv,
-        /// Parquet into a polars `DataFrame` (feature `parquet`; `LazyFrame` with `lazy`).
+        /// Parquet into a polars `DataFrame` (feature `parquet`).
         parquet,
         /// A JSON array of rows into a polars `DataFrame` (feature `json`).
         json,
-        /// Newline-delimited JSON into a polars `DataFrame` (feature `json`; `LazyFrame` with
-        /// `lazy`).
+        /// Newline-delimited JSON into a polars `DataFrame` (feature `json`).
         ndjson,
-        /// Arrow IPC (Feather v2) into a polars `DataFrame` (feature `ipc`; `LazyFrame` with
-        /// `lazy`).
+        /// Arrow IPC (Feather v2) into a polars `DataFrame` (feature `ipc`).
         ipc,
         /// A UTF-8 text file into a `String`.
         text,

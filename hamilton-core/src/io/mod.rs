@@ -5,14 +5,14 @@
 //! - A [`DataLoader`] produces a typed value plus [`Metadata`]; a [`DataSaver`] writes a value
 //!   and returns its metadata. Adapters are known by a format name ([`register_loader`],
 //!   [`register_saver`]); the value type of the node they feed or read picks the adapter, so
-//!   `from_::parquet("raw")` loads a `DataFrame` or scans a `LazyFrame`, whichever `raw` is.
+//!   a `DataFrame` node gets the `DataFrame` adapter of the format, a `String` node the text one.
 //! - [`from_`] declares a loader for a node (it replaces the node, like a computed override),
 //!   [`to`] a saver of a node. Pass them to [`Driver::materialize`](crate::Driver::materialize)
 //!   for one run, or to [`Builder::with_materializers`](crate::Builder::with_materializers) to
 //!   make them nodes of the graph, requestable by id.
 //! - Built-in formats, each behind a cargo feature: `csv`, `parquet`, `json` (`json`, `ndjson`)
-//!   and `ipc` for polars `DataFrame` (with `lazy`, also `LazyFrame` scans), `serde-json` for any
-//!   serde type, and, always, `text` (`String`) and `bytes` (`Vec<u8>`).
+//!   and `ipc` for polars `DataFrame`, `serde-json` for any serde type, and, always, `text`
+//!   (`String`) and `bytes` (`Vec<u8>`).
 //! - Files are written atomically ([`write_atomically`]): to a temporary file beside the target,
 //!   renamed over it once complete.
 //!

@@ -32,8 +32,6 @@ pub(crate) fn register(loader: &mut dyn FnMut(LoaderEntry), saver: &mut dyn FnMu
         loader(LoaderEntry::new::<DataFrame, _>("ipc", Ipc));
         saver(SaverEntry::new::<DataFrame, _>("ipc", Ipc));
     }
-    #[cfg(feature = "lazy")]
-    lazy::register(loader, saver);
 }
 
 /// Rows and column types of a frame.
@@ -194,117 +192,5 @@ impl DataLoader<DataFrame> for Ipc {
 impl DataSaver<DataFrame> for Ipc {
     fn save(&self, value: &DataFrame, params: &Params) -> Result<Metadata, BoxError> {
         save_with(value, params, |w, df| IpcWriter::new(w).finish(df))
-    }
-}
-
-/// `LazyFrame` scans (feature `lazy`): the loader returns a query plan over the file, so a
-/// filter or a column selection downstream is pushed into the scan and only what is needed is
-/// read. Savers of a `LazyFrame` collect it, then write the frame.
-#[cfg(feature = "lazy")]
-mod lazy {
-    use super::*;
-
-    pub(super) fn register(loader: &mut dyn FnMut(LoaderEntry), saver: &mut dyn FnMut(SaverEntry)) {
-        #[cfg(feature = "csv")]
-        {
-            loader(LoaderEntry::new::<LazyFrame, _>("csv", Csv));
-            saver(SaverEntry::new::<LazyFrame, _>("csv", Csv));
-        }
-        #[cfg(feature = "parquet")]
-        {
-            loader(LoaderEntry::new::<LazyFrame, _>("parquet", Parquet));
-            saver(SaverEntry::new::<LazyFrame, _>("parquet", Parquet));
-        }
-        #[cfg(feature = "json")]
-        {
-            loader(LoaderEntry::new::<LazyFrame, _>("ndjson", NdJson));
-            saver(SaverEntry::new::<LazyFrame, _>("ndjson", NdJson));
-            saver(SaverEntry::new::<LazyFrame, _>("json", Json));
-        }
-        #[cfg(feature = "ipc")]
-        {
-            loader(LoaderEntry::new::<LazyFrame, _>("ipc", Ipc));
-            saver(SaverEntry::new::<LazyFrame, _>("ipc", Ipc));
-        }
-    }
-
-    /// The scan's path; a missing file is reported by the loader, not later by `collect`.
-    fn scan_path(params: &Params) -> Result<PlRefPath, BoxError> {
-        let path = params.path()?;
-        std::fs::metadata(path)?;
-        Ok(PlRefPath::try_from_path(path)?)
-    }
-
-    /// Collects the plan, then saves the frame with the eager saver.
-    fn collect_and_save<S: DataSaver<DataFrame>>(
-        saver: &S,
-        lf: &LazyFrame,
-        params: &Params,
-    ) -> Result<Metadata, BoxError> {
-        let df = lf.clone().collect()?;
-        saver.save(&df, params)
-    }
-
-    macro_rules! lazy_saver {
-        ($($adapter:ident),*) => {$(
-            impl DataSaver<LazyFrame> for $adapter {
-                fn optional(&self) -> &'static [&'static str] {
-                    DataSaver::<DataFrame>::optional(self)
-                }
-
-                fn save(&self, value: &LazyFrame, params: &Params) -> Result<Metadata, BoxError> {
-                    collect_and_save(self, value, params)
-                }
-            }
-        )*};
-    }
-
-    #[cfg(feature = "csv")]
-    lazy_saver!(Csv);
-    #[cfg(feature = "parquet")]
-    lazy_saver!(Parquet);
-    #[cfg(feature = "json")]
-    lazy_saver!(Json, NdJson);
-    #[cfg(feature = "ipc")]
-    lazy_saver!(Ipc);
-
-    #[cfg(feature = "csv")]
-    impl DataLoader<LazyFrame> for Csv {
-        fn optional(&self) -> &'static [&'static str] {
-            DataLoader::<DataFrame>::optional(self)
-        }
-
-        fn load(&self, params: &Params) -> Result<(LazyFrame, Metadata), BoxError> {
-            let lf = LazyCsvReader::new(scan_path(params)?)
-                .with_has_header(params.flag("has_header", true)?)
-                .with_separator(byte(params, "separator", b',')?)
-                .finish()?;
-            Ok((lf, Metadata::new()))
-        }
-    }
-
-    #[cfg(feature = "parquet")]
-    impl DataLoader<LazyFrame> for Parquet {
-        fn load(&self, params: &Params) -> Result<(LazyFrame, Metadata), BoxError> {
-            let lf = LazyFrame::scan_parquet(scan_path(params)?, ScanArgsParquet::default())?;
-            Ok((lf, Metadata::new()))
-        }
-    }
-
-    #[cfg(feature = "json")]
-    impl DataLoader<LazyFrame> for NdJson {
-        fn load(&self, params: &Params) -> Result<(LazyFrame, Metadata), BoxError> {
-            let lf = LazyJsonLineReader::new(scan_path(params)?).finish()?;
-            Ok((lf, Metadata::new()))
-        }
-    }
-
-    #[cfg(feature = "ipc")]
-    impl DataLoader<LazyFrame> for Ipc {
-        fn load(&self, params: &Params) -> Result<(LazyFrame, Metadata), BoxError> {
-            let options = IpcScanOptions::default();
-            let lf = LazyFrame::scan_ipc(scan_path(params)?, options, Default::default())?;
-            Ok((lf, Metadata::new()))
-        }
     }
 }
