@@ -49,6 +49,8 @@ pub struct Builder {
     /// Strict mode's declared inputs ([`Builder::with_inputs`]).
     declared: Option<Vec<wiring::Declared>>,
     executor: Executor,
+    /// Loaders and savers made nodes of the graph (see `io`).
+    pub(crate) materializers: Vec<crate::io::Materializer>,
 }
 
 pub use wiring::ExternalInput;
@@ -129,7 +131,22 @@ impl Builder {
             specs.retain(|s| seen.insert(s.addr()));
         }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
-        let graph = match build::build(specs, &self.config, self.later_module_wins) {
+        // The driver keeps the specs: `materialize` builds graphs with more nodes from them.
+        let mut kept = specs.clone();
+        let mut built = build::build(specs, &self.config, self.later_module_wins);
+        if let Ok(base) = &built {
+            let (config, later) = (&self.config, self.later_module_wins);
+            // Loaders and savers (with_materializers, #[load_from], #[save_to]) add nodes.
+            if let Some(extended) =
+                crate::io::extend(base, &kept, config, later, &self.materializers, true)
+            {
+                built = extended.map(|(graph, specs)| {
+                    kept = specs;
+                    graph
+                });
+            }
+        }
+        let graph = match built {
             Ok(graph) => {
                 wiring::check(&graph, &self.config, self.declared.as_deref(), &mut problems);
                 if !problems.is_empty() {
@@ -142,24 +159,33 @@ impl Builder {
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
-        Ok(Driver {
-            graph,
-            config: self.config,
-            executor: self.executor,
-            plans: Mutex::new(HashMap::new()),
-        })
+        Ok(Driver::from_parts(graph, self.config, self.executor, kept, self.later_module_wins))
     }
 }
 
 /// A built, validated graph that executes requests. `Send + Sync`: share it across threads.
 pub struct Driver {
-    graph: Graph,
-    config: Config,
-    executor: Executor,
+    pub(crate) graph: Graph,
+    pub(crate) config: Config,
+    pub(crate) executor: Executor,
     plans: Mutex<HashMap<Shape, Arc<Plan>>>,
+    /// The specs the graph was built from, and how duplicates were resolved.
+    pub(crate) specs: Vec<SpecRef>,
+    pub(crate) later_module_wins: bool,
 }
 
 impl Driver {
+    pub(crate) fn from_parts(
+        graph: Graph,
+        config: Config,
+        executor: Executor,
+        specs: Vec<SpecRef>,
+        later_module_wins: bool,
+    ) -> Driver {
+        let plans = Mutex::new(HashMap::new());
+        Driver { graph, config, executor, plans, specs, later_module_wins }
+    }
+
     /// Starts a [`Builder`].
     pub fn builder() -> Builder {
         Builder::default()

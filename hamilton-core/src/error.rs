@@ -312,6 +312,8 @@ pub enum Problem {
     },
     /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
     NoExecutorThreads,
+    /// H060..H063: a loader or saver that cannot work (see [`crate::io::IoProblem`]).
+    Io(crate::io::IoProblem),
 }
 
 impl Problem {
@@ -341,6 +343,7 @@ impl Problem {
             Problem::NoExecutorThreads => "H030",
             Problem::NoPath { .. } => "H050",
             Problem::UnknownPictureFormat { .. } => "H052",
+            Problem::Io(p) => p.code(),
         }
     }
 }
@@ -558,6 +561,7 @@ impl fmt::Display for Problem {
                  help: use Executor::parallel() for one thread per core, or \
                  Executor::Parallel {{ threads: n }} with n >= 1"
             ),
+            Problem::Io(p) => p.fmt(f),
         }
     }
 }
@@ -715,8 +719,11 @@ impl Error {
     pub fn codes(&self) -> Vec<&'static str> {
         match self {
             Error::Invalid(p) => p.codes(),
-            Error::NodeFailed(failure) => match failure.cause {
-                Cause::Returned(_) => vec!["H013"],
+            Error::NodeFailed(failure) => match &failure.cause {
+                // A failed load or save has its own code (H064, H065).
+                Cause::Returned(e) => {
+                    vec![e.downcast_ref::<crate::io::IoFailure>().map_or("H013", |f| f.code())]
+                }
                 Cause::Panicked(_) => vec!["H014"],
                 Cause::Validation(_) => vec!["H020"],
             },
@@ -743,6 +750,8 @@ impl fmt::Display for Error {
             Error::NodeFailed(failure) => {
                 let site = &failure.site;
                 match &failure.cause {
+                    // A loader or saver names its node, path and cause itself (H064, H065).
+                    Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
                     Cause::Returned(e) => {
                         write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
                     }

@@ -8,6 +8,7 @@ const SUITE: &[(&str, &str)] = &[
     ("features.rs", include_str!("features.rs")),
     ("lineage.rs", include_str!("lineage.rs")),
     ("macro_names.rs", include_str!("macro_names.rs")),
+    ("materialize.rs", include_str!("materialize.rs")),
     ("parallel.rs", include_str!("parallel.rs")),
     ("params.rs", include_str!("params.rs")),
     ("quality.rs", include_str!("quality.rs")),

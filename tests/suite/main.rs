@@ -7,6 +7,7 @@ mod features;
 mod lineage;
 mod macro_names;
 mod parallel;
+mod materialize;
 mod params;
 mod quality;
 mod requests;
