@@ -84,8 +84,18 @@ pub use hamilton_macros::config_when_default;
 pub use hamilton_macros::config_when_in;
 /// `#[config_when_not(key = "value")]`: the variant applies unless the config key has that value.
 pub use hamilton_macros::config_when_not;
+/// `#[inject(x = source("a"), k = value(2))]`: binds parameters to other nodes or to values (see
+/// the Modifiers page of the book).
+pub use hamilton_macros::inject;
 /// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
 pub use hamilton_macros::node;
+/// `#[parameterize(out_a(x = value(1)), out_b(x = source("b")))]`: one function, one node per
+/// output (see the Modifiers page of the book).
+pub use hamilton_macros::parameterize;
+/// `#[parameterize_sources(out_a(x = "a"))]`: `#[parameterize]` with every binding a source.
+pub use hamilton_macros::parameterize_sources;
+/// `#[parameterize_values(x, out_a = 1, out_b = 2)]`: one node per value of one parameter.
+pub use hamilton_macros::parameterize_values;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
 
@@ -119,7 +129,7 @@ pub mod prelude {
     pub use crate::{
         Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
         check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        node, tag,
+        inject, node, parameterize, parameterize_sources, parameterize_values, tag,
     };
 }
 

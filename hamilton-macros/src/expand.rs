@@ -8,6 +8,7 @@ use syn::{Item, ItemFn};
 
 use crate::attrs::{self, CondKind, Metadata, NodeArgs};
 use crate::errors::Errors;
+use crate::modifiers::{self, Binding, Planned};
 use crate::signature::{self, Kind, Output, Param};
 use crate::version::code_version;
 
@@ -57,23 +58,66 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     let output = signature::read_output(&func.sig, &mut errors);
     let name = node_name(&func, &node_args, &mut errors);
 
-    if let Some(name) = &name
-        && !meta.validators.is_empty()
-    {
-        check_raw_parameter(&func, name, &mut errors);
+    if let (Some((span, _)), Some(_)) = (&meta.modifiers.parameterize, &node_args.name) {
+        errors.push(syn::Error::new(
+            *span,
+            "`#[parameterize]` names its nodes itself: remove `name = ...` from `#[node]`",
+        ));
     }
     let fn_name = func.sig.ident.unraw().to_string();
+    let planned = match &name {
+        Some(name) => {
+            modifiers::plan(&meta.modifiers, name, &fn_name, &meta.doc, &params, &mut errors)
+        }
+        None => Vec::new(),
+    };
+    if !meta.validators.is_empty() {
+        if meta.modifiers.parameterize.is_none() && meta.modifiers.inject.is_empty() {
+            if let Some(name) = &name {
+                check_raw_parameter(&func, name, &mut errors);
+            }
+        } else {
+            for p in &planned {
+                check_raw_dependency(p, &params, &mut errors);
+            }
+        }
+    }
     if fn_name.contains("__") {
         func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
     }
-    match (errors.is_empty(), output, name) {
-        (true, Some(output), Some(name)) => {
-            let registration = registration(&func, &name, &meta, &params, &output);
+    match (errors.is_empty(), output) {
+        (true, Some(output)) if !planned.is_empty() => {
+            let registration = registration(&func, &planned, &meta, &params, &output);
             quote!(#func #registration)
         }
         _ => {
             let errors = errors.into_tokens();
             quote!(#func #errors)
+        }
+    }
+}
+
+/// With validators, a generated node `x` must not depend on `x_raw` (its own unvalidated value).
+fn check_raw_dependency(planned: &Planned<'_>, params: &[Param], errors: &mut Errors) {
+    let raw = format!("{}_raw", planned.name);
+    for (p, b) in params.iter().zip(&planned.bindings) {
+        let depends = match b {
+            None => p.name == raw,
+            Some(Binding::Source { name, .. }) => *name == raw,
+            Some(Binding::Group { items, .. }) => {
+                items.iter().any(|i| matches!(i, Binding::Source { name, .. } if *name == raw))
+            }
+            Some(Binding::Value { .. }) => false,
+        };
+        if depends {
+            errors.push(syn::Error::new(
+                Span::call_site(),
+                format!(
+                    "with `#[check_output]`, the node `{raw}` is the unvalidated value of `{}`, \
+                     so depending on it would be a cycle; bind parameter `{}` to another node",
+                    planned.name, p.name
+                ),
+            ));
         }
     }
 }
@@ -167,7 +211,7 @@ fn str_lit(s: &str) -> TokenStream {
 
 fn registration(
     func: &ItemFn,
-    name: &str,
+    planned: &[Planned<'_>],
     meta: &Metadata,
     params: &[Param],
     output: &Output,
@@ -182,29 +226,8 @@ fn registration(
         let block = &func.block;
         code_version(quote!(#sig #block))
     };
+    let alias = node_alias(fn_ident);
 
-    let shim = shim(&node_alias(fn_ident), params, output);
-
-    let param_specs = params.iter().map(|p| {
-        let pname = &p.name;
-        let vt = &p.value_ty;
-        let vt_spelled = signature::spell(vt);
-        let vt_spelled =
-            vt_spelled.trim_start_matches("::std::string::").trim_start_matches("::std::vec::");
-        let spelled = signature::spell(&p.ty);
-        let kind = p.kind.variant();
-        let has_default = p.default.is_some();
-        quote! {
-            __h::ParamSpec {
-                name: __h::Cow::Borrowed(#pname),
-                ty: __h::TypeSpec::of::<#vt>(#vt_spelled),
-                spelled: #spelled,
-                kind: __h::ParamKind::#kind,
-                has_default: #has_default,
-            }
-        }
-    });
-    let n_params = params.len();
     let tags = meta.tags.iter().map(|(k, v)| {
         let (k, v) = (str_lit(k), str_lit(v));
         quote!(__h::Tag { key: #k, value: #v })
@@ -228,12 +251,6 @@ fn registration(
     });
     let n_conditions = meta.conditions.len();
     // Empty lists need no static of their own (fewer items per node: faster compiles).
-    let (params_static, params_ref) = static_list(
-        quote!(__HAMILTON_PARAMS),
-        quote!(__h::ParamSpec),
-        n_params,
-        quote!(#(#param_specs),*),
-    );
     let (tags_static, tags_ref) =
         static_list(quote!(__HAMILTON_TAGS), quote!(__h::Tag), n_tags, quote!(#(#tags),*));
     let (conditions_static, conditions_ref) = static_list(
@@ -253,28 +270,26 @@ fn registration(
     let out_spelled = signature::spell(out_ty);
     let fallible = output.fallible;
     let default_variant = meta.default_variant;
-    let doc = &meta.doc;
 
-    // The function is imported under a fixed alias in an outer block, so that no generated item
-    // of the inner block shadows it, whatever the user named it (even `__hamilton_shim`).
-    let alias = node_alias(fn_ident);
-    let cfgs = func.attrs.iter().filter(|a| a.path().is_ident("cfg"));
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all)]
-        #(#cfgs)*
-        const _: () = {
-            use #fn_ident as #alias;
+    let nodes = planned.iter().map(|node| {
+        let name = &node.name;
+        let doc = match &node.doc {
+            Some(text) => text.to_token_stream(),
+            None => meta.doc.clone(),
+        };
+        let shim = shim(&alias, params, &node.bindings, output);
+        let param_specs = param_specs(params, &node.bindings);
+        let n_params = param_specs.len();
+        let (params_static, params_ref) = static_list(
+            quote!(__HAMILTON_PARAMS),
+            quote!(__h::ParamSpec),
+            n_params,
+            quote!(#(#param_specs),*),
+        );
+        quote! {
             const _: () = {
-                use ::hamilton_core::__private as __h;
-
                 #shim
-
                 #params_static
-                #tags_static
-                #conditions_static
-                #validator_fns
-                #validators_static
                 static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
                     name: __h::Cow::Borrowed(#name),
                     function: __h::Cow::Borrowed(#fn_name),
@@ -294,8 +309,83 @@ fn registration(
                 };
                 __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
             };
+        }
+    });
+
+    // The function is imported under a fixed alias in an outer block, so that no generated item
+    // of the inner blocks shadows it, whatever the user named it (even `__hamilton_shim`). The
+    // tags, conditions and validators are shared by every node the function becomes.
+    let cfgs = func.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all)]
+        #(#cfgs)*
+        const _: () = {
+            use #fn_ident as #alias;
+            const _: () = {
+                use ::hamilton_core::__private as __h;
+                #tags_static
+                #conditions_static
+                #validator_fns
+                #validators_static
+                #(#nodes)*
+            };
         };
     }
+}
+
+/// The `ParamSpec`s of one generated node: a parameter bound to `value(..)` has none, one bound
+/// to `source(..)` depends on that node, a `group(..)` has one per source it gathers.
+fn param_specs(params: &[Param], bindings: &[Option<&Binding>]) -> Vec<TokenStream> {
+    let mut specs = Vec::new();
+    for (p, b) in params.iter().zip(bindings) {
+        let vt = &p.value_ty;
+        let vt_spelled = short_spelling(vt);
+        let spelled = signature::spell(&p.ty);
+        let kind = p.kind.variant();
+        let has_default = p.default.is_some();
+        let spec = |name: &str| {
+            quote! {
+                __h::ParamSpec {
+                    name: __h::Cow::Borrowed(#name),
+                    ty: __h::TypeSpec::of::<#vt>(#vt_spelled),
+                    spelled: #spelled,
+                    kind: __h::ParamKind::#kind,
+                    has_default: #has_default,
+                }
+            }
+        };
+        match b {
+            None => specs.push(spec(&p.name)),
+            Some(Binding::Source { name, .. }) => specs.push(spec(name)),
+            Some(Binding::Value { .. }) => {}
+            Some(Binding::Group { items, .. }) => {
+                let Some(elem) = modifiers::vec_elem(p) else { continue };
+                let elem_spelled = short_spelling(elem);
+                let spelled = signature::spell(elem);
+                for item in items {
+                    if let Binding::Source { name, .. } = item {
+                        specs.push(quote! {
+                            __h::ParamSpec {
+                                name: __h::Cow::Borrowed(#name),
+                                ty: __h::TypeSpec::of::<#elem>(#elem_spelled),
+                                spelled: #spelled,
+                                kind: __h::ParamKind::Owned,
+                                has_default: false,
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    }
+    specs
+}
+
+/// A type's spelling without the `std::string::` / `std::vec::` paths.
+fn short_spelling(ty: &syn::Type) -> String {
+    let spelled = signature::spell(ty);
+    spelled.trim_start_matches("::std::string::").trim_start_matches("::std::vec::").to_string()
 }
 
 /// The name the generated code calls the node function by (spanned on the function's name).
@@ -360,17 +450,71 @@ fn static_list(
 
 /// The type-erased call: checks the types (see [`checks`]), takes by-value and `Arc` arguments
 /// first (they need `&mut`), then borrows the rest, calls the function and wraps its value.
-fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream {
-    let checks = checks(params, output);
+/// Parameters bound to `value(..)` are the expression itself, `group(..)` a `Vec` of its items;
+/// the others read the argument at their position among the node's dependencies.
+fn shim(
+    fn_ident: &syn::Ident,
+    params: &[Param],
+    bindings: &[Option<&Binding>],
+    output: &Output,
+) -> TokenStream {
+    let deps: Vec<(usize, &Param)> = params
+        .iter()
+        .enumerate()
+        .zip(bindings)
+        .filter(|(_, b)| matches!(b, None | Some(Binding::Source { .. })))
+        .map(|(p, _)| p)
+        .collect();
+    let checks = checks(&deps, output);
     let mut owned = Vec::new();
     let mut borrowed = Vec::new();
     let mut names = Vec::new();
-    for (i, p) in params.iter().enumerate() {
+    let mut next_spec = 0usize;
+    for (i, (p, binding)) in params.iter().zip(bindings).enumerate() {
         let var = format_ident!("__p{}", i);
         let form = format_ident!("__f{}", i);
         let ty = &p.ty;
-        let default = p.default.as_ref();
         names.push(var.clone());
+        match binding {
+            Some(Binding::Value { expr }) => {
+                // Spanned on the expression: a value of the wrong type is reported there.
+                let span = expr.span();
+                let slot = format_ident!("__d{}", i, span = span);
+                if p.kind == Kind::Ref {
+                    borrowed
+                        .push(quote_spanned!(span=> let #slot = #expr; let #var: #ty = &#slot;));
+                } else {
+                    owned.push(quote_spanned!(span=> let #var: #ty = #expr;));
+                }
+                continue;
+            }
+            Some(Binding::Group { items, .. }) => {
+                let Some(elem) = modifiers::vec_elem(p) else { continue };
+                let slot = format_ident!("__d{}", i);
+                let values = items.iter().map(|item| match item {
+                    Binding::Value { expr } => {
+                        quote_spanned!(expr.span()=> { let __v: #elem = #expr; __v })
+                    }
+                    _ => {
+                        let j = next_spec;
+                        next_spec += 1;
+                        quote!(__args.owned::<#elem>(#j)?)
+                    }
+                });
+                let values: Vec<TokenStream> = values.collect();
+                owned.push(quote!(let #slot: ::std::vec::Vec<#elem> = ::std::vec![#(#values),*];));
+                if p.kind == Kind::Ref {
+                    borrowed.push(quote!(let #var: #ty = &#slot;));
+                } else {
+                    owned.push(quote!(let #var: #ty = #slot;));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let j = next_spec;
+        next_spec += 1;
+        let default = p.default.as_ref();
         // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
         // spanned on the parameter's type: a type of the user's own that shadows the name is
         // reported there, once.
@@ -391,33 +535,33 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
         let (some, none) =
             (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {
-            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = #form.owned(__args, #i)?;)),
+            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = #form.owned(__args, #j)?;)),
             (Kind::Owned, Some(d)) => owned.push(quote! {
-                let #var: #ty = match #form.owned_opt(__args, #i)? { #some(v) => v, #none => #d };
+                let #var: #ty = match #form.owned_opt(__args, #j)? { #some(v) => v, #none => #d };
             }),
             (Kind::Arc, None) => {
-                let value = arc(ty, quote!(#form.arc(__args, #i)?));
+                let value = arc(ty, quote!(#form.arc(__args, #j)?));
                 owned.push(quote!(let #var: #ty = #value;))
             }
             (Kind::Arc, Some(d)) => {
                 let value = arc(ty, quote!(v));
                 owned.push(quote! {
-                    let #var: #ty = match #form.arc_opt(__args, #i)? { #some(v) => #value, #none => #d };
+                    let #var: #ty = match #form.arc_opt(__args, #j)? { #some(v) => #value, #none => #d };
                 })
             }
             (Kind::OptionOwned, _) => {
-                let value = option(quote!(#form.owned_opt(__args, #i)?));
+                let value = option(quote!(#form.owned_opt(__args, #j)?));
                 owned.push(quote!(let #var: #ty = #value;))
             }
             (Kind::OptionArc, _) => {
                 let arc_ty = signature::option_inner(ty).unwrap_or(ty);
                 let each = arc(arc_ty, quote!(v));
                 let value = option(quote! {
-                    match #form.arc_opt(__args, #i)? { #some(v) => #some(#each), #none => #none }
+                    match #form.arc_opt(__args, #j)? { #some(v) => #some(#each), #none => #none }
                 });
                 owned.push(quote!(let #var: #ty = #value;))
             }
-            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = #form.get(__args, #i)?;)),
+            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = #form.get(__args, #j)?;)),
             (Kind::Ref, Some(d)) => {
                 // Borrowed as the parameter's type, spanned on the expression: a default of the
                 // wrong type is reported there.
@@ -425,7 +569,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
                 let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
                 borrowed.push(quote! {
                     let #slot;
-                    let #var: #ty = match #form.get_opt(__args, #i)? {
+                    let #var: #ty = match #form.get_opt(__args, #j)? {
                         #some(v) => v,
                         #none => #borrow,
                     };
@@ -437,7 +581,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
                 let reference = signature::option_inner(ty).unwrap_or(ty);
                 let value = option(quote! {{
                     let v: ::core::option::Option<#reference> =
-                        match #form.get_opt(__args, #i)? { #some(v) => #some(v), #none => #none };
+                        match #form.get_opt(__args, #j)? { #some(v) => #some(v), #none => #none };
                     v
                 }});
                 borrowed.push(quote!(let #var: #ty = #value;))
@@ -485,7 +629,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
 /// (rustc points at that type) and go through `#[diagnostic::on_unimplemented]` traits, whose
 /// message explains the rule: one error per type, in our words, however deep the offending part
 /// (`Vec<Rc<i64>>`).
-fn checks(params: &[Param], output: &Output) -> TokenStream {
+fn checks(params: &[(usize, &Param)], output: &Output) -> TokenStream {
     let mut checks = vec![quote! {
         use __h::{OwnedMissing as _, OwnedNotClone as _, OwnedReady as _};
         use __h::{ValueMissing as _, ValueReady as _};
@@ -496,7 +640,7 @@ fn checks(params: &[Param], output: &Output) -> TokenStream {
     if let Some(e) = error_type(output) {
         checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
     }
-    for (i, p) in params.iter().enumerate() {
+    for &(i, p) in params {
         let vt = &p.value_ty;
         let form = format_ident!("__f{}", i);
         let value = check(vt, "check_value", &form);

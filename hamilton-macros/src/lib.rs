@@ -9,6 +9,7 @@
 mod attrs;
 mod errors;
 mod expand;
+mod modifiers;
 mod signature;
 mod version;
 
@@ -87,4 +88,32 @@ pub fn check_output(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn check_output_custom(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("check_output_custom", args.into(), item.into()).into()
+}
+
+/// `#[parameterize(out_a(x = value(1), y = source("b")), out_b(..))]`: one node per output, read
+/// by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn parameterize(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("parameterize", args.into(), item.into()).into()
+}
+
+/// `#[parameterize_values(x, out_a = 1, out_b = 2)]`: one node per value of one parameter, read
+/// by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn parameterize_values(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("parameterize_values", args.into(), item.into()).into()
+}
+
+/// `#[parameterize_sources(out_a(x = "a"), out_b(x = "b"))]`: one node per output, parameters
+/// renamed to other nodes, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn parameterize_sources(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("parameterize_sources", args.into(), item.into()).into()
+}
+
+/// `#[inject(x = source("a") | value(1) | group(..))]`: binds parameters, read by `#[node]`,
+/// which must come first.
+#[proc_macro_attribute]
+pub fn inject(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("inject", args.into(), item.into()).into()
 }

@@ -5,6 +5,7 @@ mod error_codes;
 mod execution;
 mod lineage;
 mod macro_names;
+mod modifiers;
 mod parallel;
 mod params;
 mod quality;

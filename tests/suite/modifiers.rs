@@ -1,0 +1,237 @@
+//! Function modifiers: one function becoming several nodes (`#[parameterize]` and its forms) and
+//! parameters bound to other nodes or to values (`#[inject]`).
+
+use hamilton_core::prelude::*;
+
+mod shapes {
+    use super::*;
+
+    #[node]
+    fn base() -> i64 {
+        10
+    }
+
+    #[node]
+    fn other() -> i64 {
+        100
+    }
+
+    /// `{output_name}`: {x} plus {y}.
+    #[node]
+    #[tag(team = "growth")]
+    #[parameterize(
+        literal_sum(x = value(1), y = value(2)),
+        renamed_sum(x = source("base"), y = value(5)),
+        open_sum(x = value(3)),
+        documented_sum("Its own doc for {output_name}, y = {y}.", x = source("other"), y = value(0)),
+    )]
+    fn sum(x: &i64, y: i64) -> i64 {
+        x + y
+    }
+
+    /// Sums the values of several nodes.
+    #[node]
+    #[parameterize(
+        gathered(values = group(source("base"), source("other"), value(7))),
+        gathered_literals(values = group(value(1), value(2))),
+    )]
+    fn total(values: Vec<i64>) -> i64 {
+        values.iter().sum()
+    }
+
+    /// The same, borrowing a slice.
+    #[node]
+    #[parameterize(longest(words = group(value("a".to_string()), source("word"))))]
+    fn pick(words: &[String]) -> String {
+        words.iter().max_by_key(|w| w.len()).cloned().unwrap_or_default()
+    }
+
+    #[node]
+    fn word() -> String {
+        "abc".to_string()
+    }
+
+    /// Borrowed string parameters take string literals.
+    #[node]
+    #[parameterize(hello(name = value("world")), hello_base(name = value("base")))]
+    fn greet(name: &str, base: i64) -> String {
+        format!("hello {name} {base}")
+    }
+
+    #[node]
+    #[parameterize_values(factor, doubled = 2, tripled = 3)]
+    fn scaled(base: &i64, factor: i64) -> i64 {
+        base * factor
+    }
+
+    #[node]
+    #[parameterize_sources(from_base(v = "base"), from_other(v = "other"))]
+    fn plus_one(v: &i64) -> i64 {
+        v + 1
+    }
+
+    #[node]
+    #[inject(v = source("other"), k = value(3))]
+    fn injected(v: &i64, k: i64) -> i64 {
+        v * k
+    }
+
+    #[node]
+    #[inject(parts = group(source("base"), source("other")))]
+    fn injected_group(parts: Vec<i64>) -> usize {
+        parts.len()
+    }
+
+    hamilton_core::module!();
+}
+
+fn build() -> Driver {
+    Driver::builder().with_modules([shapes::MODULE]).build().unwrap()
+}
+
+fn run(dr: &Driver, node: &str, inputs: Inputs) -> i64 {
+    *dr.execute(&[node], inputs).unwrap().get::<i64>(node).unwrap()
+}
+
+#[test]
+fn parameterize_makes_one_node_per_output_and_no_node_of_the_function() {
+    let dr = build();
+    for name in ["literal_sum", "renamed_sum", "open_sum", "documented_sum"] {
+        let v = dr.variable(name).unwrap_or_else(|| panic!("no node {name}"));
+        assert_eq!(v.type_spelled(), "i64");
+        assert_eq!(v.tag("team"), Some("growth"), "tags go to every generated node");
+    }
+    assert!(dr.variable("sum").is_none());
+}
+
+#[test]
+fn value_binds_a_literal_and_removes_the_dependency() {
+    let dr = build();
+    assert!(dr.variable("literal_sum").unwrap().required_dependencies().is_empty());
+    assert_eq!(run(&dr, "literal_sum", Inputs::new()), 3);
+}
+
+#[test]
+fn source_renames_the_dependency() {
+    let dr = build();
+    assert_eq!(dr.variable("renamed_sum").unwrap().required_dependencies(), vec!["base"]);
+    assert_eq!(run(&dr, "renamed_sum", Inputs::new()), 15);
+}
+
+#[test]
+fn unmapped_parameters_stay_dependencies_under_their_own_name() {
+    let dr = build();
+    assert_eq!(dr.variable("open_sum").unwrap().required_dependencies(), vec!["y"]);
+    assert_eq!(run(&dr, "open_sum", Inputs::new().with("y", 4_i64)), 7);
+}
+
+#[test]
+fn docs_are_templated_with_the_output_name_and_the_bindings() {
+    let dr = build();
+    assert_eq!(dr.variable("renamed_sum").unwrap().doc(), "`renamed_sum`: base plus 5.");
+    assert_eq!(dr.variable("open_sum").unwrap().doc(), "`open_sum`: 3 plus y.");
+    assert_eq!(
+        dr.variable("documented_sum").unwrap().doc(),
+        "Its own doc for documented_sum, y = 0."
+    );
+    assert_eq!(run(&dr, "documented_sum", Inputs::new()), 100);
+}
+
+#[test]
+fn group_gathers_sources_and_values_into_a_list() {
+    let dr = build();
+    let mut deps = dr.variable("gathered").unwrap().required_dependencies();
+    deps.sort();
+    assert_eq!(deps, vec!["base", "other"]);
+    assert_eq!(run(&dr, "gathered", Inputs::new()), 117);
+    assert_eq!(run(&dr, "gathered_literals", Inputs::new()), 3);
+    let out = dr.execute(&["longest"], Inputs::new()).unwrap();
+    assert_eq!(out.get::<String>("longest").unwrap(), "abc");
+}
+
+#[test]
+fn a_borrowed_str_parameter_takes_a_string_literal() {
+    let dr = build();
+    let out = dr.execute(&["hello", "hello_base"], Inputs::new()).unwrap();
+    assert_eq!(out.get::<String>("hello").unwrap(), "hello world 10");
+    assert_eq!(out.get::<String>("hello_base").unwrap(), "hello base 10");
+}
+
+#[test]
+fn parameterize_values_binds_one_parameter_per_output() {
+    let dr = build();
+    assert_eq!(run(&dr, "doubled", Inputs::new()), 20);
+    assert_eq!(run(&dr, "tripled", Inputs::new()), 30);
+    assert_eq!(dr.variable("doubled").unwrap().required_dependencies(), vec!["base"]);
+}
+
+#[test]
+fn parameterize_sources_renames_per_output() {
+    let dr = build();
+    assert_eq!(run(&dr, "from_base", Inputs::new()), 11);
+    assert_eq!(run(&dr, "from_other", Inputs::new()), 101);
+}
+
+#[test]
+fn inject_binds_parameters_of_a_single_node() {
+    let dr = build();
+    assert_eq!(dr.variable("injected").unwrap().required_dependencies(), vec!["other"]);
+    assert_eq!(run(&dr, "injected", Inputs::new()), 300);
+    let out = dr.execute(&["injected_group"], Inputs::new()).unwrap();
+    assert_eq!(*out.get::<usize>("injected_group").unwrap(), 2);
+}
+
+mod composed {
+    use super::*;
+
+    /// Rows kept, by region.
+    #[node]
+    #[config_when(env = "prod")]
+    #[check_output(range = (0, 10), importance = "fail")]
+    #[parameterize(eu_rows(region = value("eu")), us_rows(region = value("us")))]
+    fn rows__prod(region: &str, limit: &i64) -> i64 {
+        if region == "eu" { *limit } else { *limit * 2 }
+    }
+
+    #[node]
+    #[config_when_default]
+    #[parameterize(eu_rows(region = value("eu")), us_rows(region = value("us")))]
+    fn rows__dev(region: &str) -> i64 {
+        region.len() as i64
+    }
+
+    hamilton_core::module!();
+}
+
+fn composed(config: Config) -> Driver {
+    Driver::builder().with_modules([composed::MODULE]).with_config(config).build().unwrap()
+}
+
+#[test]
+fn config_when_applies_to_the_whole_expansion() {
+    let dev = composed(Config::new());
+    assert_eq!(run(&dev, "eu_rows", Inputs::new()), 2);
+    assert_eq!(run(&dev, "us_rows", Inputs::new()), 2);
+    assert!(dev.variable("eu_rows").unwrap().required_dependencies().is_empty());
+    let prod = composed(Config::new().with("env", "prod"));
+    assert_eq!(
+        prod.variable("us_rows").unwrap().required_dependencies(),
+        vec!["us_rows_raw", "us_rows_range_validator"]
+    );
+    assert_eq!(run(&prod, "eu_rows", Inputs::new().with("limit", 4_i64)), 4);
+}
+
+#[test]
+fn check_output_validates_every_generated_node() {
+    let prod = composed(Config::new().with("env", "prod"));
+    for name in ["eu_rows_raw", "us_rows_raw", "eu_rows_range_validator", "us_rows_range_validator"]
+    {
+        assert!(prod.variable(name).is_some(), "no node {name}");
+    }
+    // With limit 6, `eu_rows` is 6 (in range) and `us_rows` 12 (out of range): only it fails.
+    assert_eq!(run(&prod, "us_rows", Inputs::new().with("limit", 4_i64)), 8);
+    let err = prod.execute(&["us_rows"], Inputs::new().with("limit", 6_i64)).unwrap_err();
+    assert_eq!(err.codes(), vec!["H020"]);
+    assert!(err.to_string().contains("us_rows"), "{err}");
+    assert_eq!(run(&prod, "eu_rows", Inputs::new().with("limit", 6_i64)), 6);
+}
