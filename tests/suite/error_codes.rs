@@ -7,6 +7,7 @@ const SUITE: &[(&str, &str)] = &[
     ("execution.rs", include_str!("execution.rs")),
     ("lineage.rs", include_str!("lineage.rs")),
     ("macro_names.rs", include_str!("macro_names.rs")),
+    ("modifiers.rs", include_str!("modifiers.rs")),
     ("parallel.rs", include_str!("parallel.rs")),
     ("params.rs", include_str!("params.rs")),
     ("quality.rs", include_str!("quality.rs")),
