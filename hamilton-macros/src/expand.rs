@@ -101,17 +101,18 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
 fn check_raw_dependency(planned: &Planned<'_>, params: &[Param], errors: &mut Errors) {
     let raw = format!("{}_raw", planned.name);
     for (p, b) in params.iter().zip(&planned.bindings) {
-        let depends = match b {
-            None => p.name == raw,
-            Some(Binding::Source { name, .. }) => *name == raw,
-            Some(Binding::Group { items, .. }) => {
-                items.iter().any(|i| matches!(i, Binding::Source { name, .. } if *name == raw))
-            }
-            Some(Binding::Value { .. }) => false,
+        let source = |b: &Binding| match b {
+            Binding::Source { name, span } if *name == raw => Some(*span),
+            _ => None,
         };
-        if depends {
+        let depends = match b {
+            None => (p.name == raw).then(Span::call_site),
+            Some(Binding::Group { items, .. }) => items.iter().find_map(source),
+            Some(b) => source(b),
+        };
+        if let Some(span) = depends {
             errors.push(syn::Error::new(
-                Span::call_site(),
+                span,
                 format!(
                     "with `#[check_output]`, the node `{raw}` is the unvalidated value of `{}`, \
                      so depending on it would be a cycle; bind parameter `{}` to another node",

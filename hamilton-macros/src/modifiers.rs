@@ -133,7 +133,7 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         }
         seen.push(&out.name);
     }
-    mods.parameterize = Some((attr.span(), outputs));
+    mods.parameterize = Some((attr.path().span(), outputs));
 }
 
 /// `out_a("doc", x = value(1), y = source("b"))`, or with `sources_only`, `out_a(x = "b")`.
