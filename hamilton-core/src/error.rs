@@ -677,7 +677,8 @@ impl Error {
     pub fn codes(&self) -> Vec<&'static str> {
         match self {
             Error::Invalid(p) => p.codes(),
-            Error::NodeFailed(failure) => match failure.cause {
+            Error::NodeFailed(failure) => match &failure.cause {
+                Cause::Returned(e) if e.is::<crate::MissingColumn>() => vec!["H070"],
                 Cause::Returned(_) => vec!["H013"],
                 Cause::Panicked(_) => vec!["H014"],
                 Cause::Validation(_) => vec!["H020"],
@@ -704,6 +705,9 @@ impl fmt::Display for Error {
             Error::NodeFailed(failure) => {
                 let site = &failure.site;
                 match &failure.cause {
+                    Cause::Returned(e) if e.is::<crate::MissingColumn>() => {
+                        write!(f, "error[H070]: node `{}` ({site}) failed: {e}", site.node)
+                    }
                     Cause::Returned(e) => {
                         write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
                     }

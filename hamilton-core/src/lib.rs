@@ -45,6 +45,7 @@ mod driver;
 mod error;
 mod execute;
 mod graph;
+mod modifiers;
 mod outputs;
 pub mod quality;
 mod registry;
@@ -64,6 +65,7 @@ pub use error::{
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
+pub use modifiers::MissingColumn;
 pub use outputs::{OutputNames, Outputs};
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
@@ -84,6 +86,9 @@ pub use hamilton_macros::config_when_default;
 pub use hamilton_macros::config_when_in;
 /// `#[config_when_not(key = "value")]`: the variant applies unless the config key has that value.
 pub use hamilton_macros::config_when_not;
+/// `#[extract_columns("a", "b")]`: one `Series` node per column of the returned polars
+/// `DataFrame` (see the Modifiers page of the book).
+pub use hamilton_macros::extract_columns;
 /// `#[inject(x = source("a"), k = value(2))]`: binds parameters to other nodes or to values (see
 /// the Modifiers page of the book).
 pub use hamilton_macros::inject;
@@ -129,7 +134,8 @@ pub mod prelude {
     pub use crate::{
         Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
         check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        inject, node, parameterize, parameterize_sources, parameterize_values, tag,
+        extract_columns, inject, node, parameterize, parameterize_sources, parameterize_values,
+        tag,
     };
 }
 
@@ -143,11 +149,15 @@ pub mod __private {
         check_clone, check_value, std_arc, std_option,
     };
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
+    #[cfg(feature = "polars")]
+    pub use crate::modifiers::columns::{extract_column, extract_column_or};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
         Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,
     };
     pub use inventory;
+    #[cfg(feature = "polars")]
+    pub use polars::prelude::{DataFrame, Series};
     pub use std::borrow::Cow;
     pub use std::sync::LazyLock;
 

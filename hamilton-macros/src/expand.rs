@@ -64,6 +64,16 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
             "`#[parameterize]` names its nodes itself: remove `name = ...` from `#[node]`",
         ));
     }
+    if let (Some((_, _)), Some(extract)) =
+        (&meta.modifiers.parameterize, &meta.modifiers.extract_columns)
+    {
+        errors.push(syn::Error::new(
+            extract.span,
+            "`#[extract_columns]` cannot be combined with `#[parameterize]`: every output would \
+             make nodes of the same column names; extract the columns of each output in a \
+             function of its own",
+        ));
+    }
     let fn_name = func.sig.ident.unraw().to_string();
     let planned = match &name {
         Some(name) => {
@@ -313,6 +323,55 @@ fn registration(
         }
     });
 
+    let columns = meta.modifiers.extract_columns.as_ref().map(|extract| {
+        let frame = &planned[0].name;
+        let (first, _) = first_last(out_ty);
+        // The frame must be a polars `DataFrame`: checked at the return type.
+        let check = quote_spanned! {first=>
+            fn __hamilton_frame_check(v: &#out_ty) -> &__h::DataFrame { v }
+        };
+        let nodes = extract.columns.iter().map(|(column, _)| {
+            let call = match &extract.fill_with {
+                Some(fill) => {
+                    quote_spanned!(fill.span()=> __h::extract_column_or(__args, #column, #fill))
+                }
+                None => quote!(__h::extract_column(__args, #frame, #column)),
+            };
+            let doc = format!("Column `{column}` of `{frame}`.");
+            quote! {
+                const _: () = {
+                    fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult { #call }
+                    static __HAMILTON_PARAMS: [__h::ParamSpec; 1] = [__h::ParamSpec {
+                        name: __h::Cow::Borrowed(#frame),
+                        ty: __h::TypeSpec::of::<__h::DataFrame>("DataFrame"),
+                        spelled: "&DataFrame",
+                        kind: __h::ParamKind::Ref,
+                        has_default: false,
+                    }];
+                    static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                        name: __h::Cow::Borrowed(#column),
+                        function: __h::Cow::Borrowed(#fn_name),
+                        module: __h::Cow::Borrowed(::core::module_path!()),
+                        file: __h::Cow::Borrowed(::core::file!()),
+                        line: #line,
+                        doc: __h::Cow::Borrowed(#doc),
+                        tags: __h::Cow::Borrowed(#tags_ref),
+                        conditions: __h::Cow::Borrowed(#conditions_ref),
+                        default_variant: #default_variant,
+                        params: __h::Cow::Borrowed(&__HAMILTON_PARAMS),
+                        output: __h::TypeSpec::of::<__h::Series>("Series"),
+                        fallible: true,
+                        code_version: #version,
+                        call: __h::Call::Fn(__hamilton_shim),
+                        validators: __h::Cow::Borrowed(&[]),
+                    };
+                    __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
+                };
+            }
+        });
+        quote!(#check #(#nodes)*)
+    });
+
     // The function is imported under a fixed alias in an outer block, so that no generated item
     // of the inner blocks shadows it, whatever the user named it (even `__hamilton_shim`). The
     // tags, conditions and validators are shared by every node the function becomes.
@@ -330,6 +389,7 @@ fn registration(
                 #validator_fns
                 #validators_static
                 #(#nodes)*
+                #columns
             };
         };
     }

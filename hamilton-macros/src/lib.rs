@@ -117,3 +117,10 @@ pub fn parameterize_sources(args: TokenStream, item: TokenStream) -> TokenStream
 pub fn inject(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("inject", args.into(), item.into()).into()
 }
+
+/// `#[extract_columns("a", "b", fill_with = 0.0)]`: one `Series` node per column of the returned
+/// polars `DataFrame`, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn extract_columns(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("extract_columns", args.into(), item.into()).into()
+}

@@ -68,11 +68,20 @@ pub(crate) struct Modifiers {
     /// `#[inject]` bindings, shared by every generated node.
     pub(crate) inject: Vec<Bound>,
     pub(crate) inject_span: Option<Span>,
+    /// `#[extract_columns("a", "b", fill_with = expr)]`.
+    pub(crate) extract_columns: Option<ExtractColumns>,
+}
+
+/// `#[extract_columns(..)]`: one `Series` node per column of the returned frame.
+pub(crate) struct ExtractColumns {
+    pub(crate) span: Span,
+    pub(crate) columns: Vec<(String, Span)>,
+    pub(crate) fill_with: Option<Expr>,
 }
 
 /// The modifier attributes `#[node]` reads.
 pub(crate) const NAMES: &[&str] =
-    &["parameterize", "parameterize_values", "parameterize_sources", "inject"];
+    &["parameterize", "parameterize_values", "parameterize_sources", "inject", "extract_columns"];
 
 const BINDING_FORMS: &str = "expected `source(\"node\")`, `value(expr)` or `group(...)`";
 
@@ -90,6 +99,10 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         }
         _ => Vec::new(),
     };
+    if name == "extract_columns" {
+        read_extract_columns(attr, &exprs, mods, errors);
+        return;
+    }
     if name == "inject" {
         if mods.inject_span.is_some() {
             errors.spanned(attr, "`#[inject]` is given twice; list every binding in one");
@@ -134,6 +147,58 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         seen.push(&out.name);
     }
     mods.parameterize = Some((attr.path().span(), outputs));
+}
+
+/// `#[extract_columns("a", "b", fill_with = 0.0)]`.
+fn read_extract_columns(
+    attr: &Attribute,
+    exprs: &[Expr],
+    mods: &mut Modifiers,
+    errors: &mut Errors,
+) {
+    if mods.extract_columns.is_some() {
+        errors.spanned(attr, "`#[extract_columns]` is given twice; list every column in one");
+        return;
+    }
+    let mut columns: Vec<(String, Span)> = Vec::new();
+    let mut fill_with = None;
+    for expr in exprs {
+        match expr {
+            Expr::Lit(l) if matches!(&l.lit, Lit::Str(_)) => {
+                let Lit::Str(s) = &l.lit else { continue };
+                let name = s.value();
+                if !crate::attrs::valid_name(&name) {
+                    errors.spanned(
+                        s,
+                        "a column becomes a node of that name: it must be an identifier; rename \
+                         the column in the function",
+                    );
+                } else if columns.iter().any(|(c, _)| *c == name) {
+                    errors.spanned(s, format!("column `{name}` is given twice; keep one"));
+                } else {
+                    columns.push((name, s.span()));
+                }
+            }
+            Expr::Assign(a) if matches!(&*a.left, Expr::Path(p) if p.path.is_ident("fill_with")) => {
+                if fill_with.is_some() {
+                    errors.spanned(&a.left, "`fill_with` is given twice; keep one");
+                }
+                fill_with = Some((*a.right).clone());
+            }
+            Expr::Assign(a) => errors.spanned(
+                &a.left,
+                "unknown argument; `#[extract_columns]` takes column names and `fill_with = value`",
+            ),
+            other => errors.spanned(
+                other,
+                "expected a column name as a string literal: `#[extract_columns(\"a\", \"b\")]`",
+            ),
+        }
+    }
+    if columns.is_empty() && errors.is_empty() {
+        errors.spanned(attr, "expected at least one column: `#[extract_columns(\"a\", \"b\")]`");
+    }
+    mods.extract_columns = Some(ExtractColumns { span: attr.path().span(), columns, fill_with });
 }
 
 /// `out_a("doc", x = value(1), y = source("b"))`, or with `sources_only`, `out_a(x = "b")`.

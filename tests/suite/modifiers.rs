@@ -235,3 +235,108 @@ fn check_output_validates_every_generated_node() {
     assert!(err.to_string().contains("us_rows"), "{err}");
     assert_eq!(run(&prod, "eu_rows", Inputs::new().with("limit", 6_i64)), 6);
 }
+
+// ---------------------------------------------------------------------------- extract_columns
+
+mod columns {
+    use super::*;
+    use hamilton_core::polars::prelude::{DataFrame, NamedFrom, Series, df};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub(super) static LOADS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Only `the_frame_function_runs_once_for_all_its_columns` runs it.
+    #[node]
+    #[extract_columns("u", "v", "w")]
+    fn counted() -> DataFrame {
+        LOADS.fetch_add(1, Ordering::SeqCst);
+        df!("u" => [1_i64], "v" => [2_i64], "w" => [3_i64]).unwrap()
+    }
+
+    /// The raw table.
+    #[node]
+    #[tag(stage = "load")]
+    #[extract_columns("id", "price", "missing_col")]
+    fn table(rows: &i64) -> Result<DataFrame, hamilton_core::polars::prelude::PolarsError> {
+        let ids: Vec<i64> = (0..*rows).collect();
+        let prices: Vec<f64> = ids.iter().map(|i| *i as f64 * 1.5).collect();
+        DataFrame::new_infer_height(vec![
+            Series::new("id".into(), ids).into(),
+            Series::new("price".into(), prices).into(),
+        ])
+    }
+
+    #[node]
+    #[config_when(source = "fixture")]
+    #[extract_columns("x", "weight", fill_with = 1.0)]
+    fn sample() -> DataFrame {
+        df!("x" => [1.0, 2.0, 3.0]).unwrap()
+    }
+
+    #[node]
+    fn total_price(price: &Series) -> f64 {
+        price.sum::<f64>().unwrap()
+    }
+
+    hamilton_core::module!();
+}
+
+fn columns(config: Config) -> Driver {
+    Driver::builder().with_modules([columns::MODULE]).with_config(config).build().unwrap()
+}
+
+#[test]
+fn extract_columns_makes_the_frame_node_and_one_series_node_per_column() {
+    let dr = columns(Config::new());
+    assert_eq!(dr.variable("table").unwrap().type_spelled(), "DataFrame");
+    for column in ["id", "price", "missing_col"] {
+        let v = dr.variable(column).unwrap();
+        assert_eq!(v.type_spelled(), "Series");
+        assert_eq!(v.required_dependencies(), vec!["table"]);
+        assert_eq!(v.doc(), format!("Column `{column}` of `table`."));
+        assert_eq!(v.tag("stage"), Some("load"));
+    }
+}
+
+#[test]
+fn the_frame_function_runs_once_for_all_its_columns() {
+    let dr = columns(Config::new());
+    dr.execute(&["u", "v", "w"], Inputs::new()).unwrap();
+    assert_eq!(columns::LOADS.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let out =
+        dr.execute(&["id", "price", "total_price"], Inputs::new().with("rows", 4_i64)).unwrap();
+    use hamilton_core::polars::prelude::Series;
+    assert_eq!(out.get::<Series>("id").unwrap().len(), 4);
+    assert_eq!(*out.get::<f64>("total_price").unwrap(), 9.0);
+}
+
+#[test]
+fn a_missing_column_is_h070_naming_the_node_and_the_column() {
+    let dr = columns(Config::new());
+    let err = dr.execute(&["missing_col"], Inputs::new().with("rows", 2_i64)).unwrap_err();
+    assert_eq!(err.codes(), vec!["H070"]);
+    let src = include_str!("modifiers.rs");
+    let at = crate::at(src, "modifiers.rs", "fn table(", 0);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "error[H070]: node `missing_col` (fn table at {at}) failed: the frame `table` has no column \
+             `missing_col` (its columns: id, price); return it from `table`, or give \
+             `fill_with = ...` to `#[extract_columns]`"
+        )
+    );
+}
+
+#[test]
+fn fill_with_makes_a_missing_column_from_the_value_and_config_when_applies_to_all() {
+    let without = columns(Config::new());
+    assert!(without.variable("sample").is_none());
+    assert!(without.variable("weight").is_none());
+    let dr = columns(Config::new().with("source", "fixture"));
+    let out = dr.execute(&["x", "weight"], Inputs::new()).unwrap();
+    use hamilton_core::polars::prelude::Series;
+    let weight = out.get::<Series>("weight").unwrap();
+    assert_eq!(weight.name().as_str(), "weight");
+    assert_eq!(weight.f64().unwrap().into_no_null_iter().collect::<Vec<_>>(), vec![1.0; 3]);
+    assert_eq!(out.get::<Series>("x").unwrap().len(), 3);
+}
