@@ -2,7 +2,7 @@
 //! `#[node]` functions, and the same computation written directly against polars.
 //!
 //! Graph: the input `data_path`, `raw` (the parquet file), five column nodes (`id`, `a`, `b`,
-//! `c`, `cat`; Python gets them from `@extract_columns`), thirty features `f_01`..`f_30` and
+//! `c`, `cat`, made by `#[extract_columns]` as in Python), thirty features `f_01`..`f_30` and
 //! `features`, the 1,000,000 × 32 frame. Names, parameter lists and formulas follow the
 //! README's Python source (`generated/w3_features.py`) node for node.
 //!
@@ -14,11 +14,11 @@
 
 use std::fs::File;
 
-use hamilton_core::node;
 use hamilton_core::polars::prelude::{
     Column, DataFrame, IntoColumn, LogSeries, NamedFrom, ParquetReader, PolarsError, PolarsResult,
     SerReader, Series, abs,
 };
+use hamilton_core::node;
 
 /// The 32 output columns, in order.
 pub(crate) const OUTPUT_COLUMNS: [&str; 32] = [
@@ -80,40 +80,11 @@ fn frame(series: [Series; 32]) -> PolarsResult<DataFrame> {
 
 // --------------------------------------------------------------------------------- the nodes
 
-/// The data set (Python: `pl.read_parquet(data_path)`, decorated with `@extract_columns`).
+/// The data set (Python: `pl.read_parquet(data_path)`), and its five columns as nodes.
 #[node]
+#[extract_columns("id", "a", "b", "c", "cat")]
 pub(crate) fn raw(data_path: &str) -> Result<DataFrame, PolarsError> {
     read(data_path)
-}
-
-/// Column `id` of `raw`.
-#[node]
-pub(crate) fn id(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "id")
-}
-
-/// Column `a` of `raw`.
-#[node]
-pub(crate) fn a(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "a")
-}
-
-/// Column `b` of `raw`.
-#[node]
-pub(crate) fn b(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "b")
-}
-
-/// Column `c` of `raw`.
-#[node]
-pub(crate) fn c(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "c")
-}
-
-/// Column `cat` of `raw`.
-#[node]
-pub(crate) fn cat(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "cat")
 }
 
 #[node]
