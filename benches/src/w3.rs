@@ -14,11 +14,11 @@
 
 use std::fs::File;
 
+use hamilton_core::node;
 use hamilton_core::polars::prelude::{
     Column, DataFrame, IntoColumn, LogSeries, NamedFrom, ParquetReader, PolarsError, PolarsResult,
     SerReader, Series, abs,
 };
-use hamilton_core::node;
 
 /// The 32 output columns, in order.
 pub(crate) const OUTPUT_COLUMNS: [&str; 32] = [

@@ -89,6 +89,9 @@ pub use hamilton_macros::config_when_not;
 /// `#[extract_columns("a", "b")]`: one `Series` node per column of the returned polars
 /// `DataFrame` (see the Modifiers page of the book).
 pub use hamilton_macros::extract_columns;
+/// `#[extract_fields(a: f64, b: String)]`: one node per field of the returned struct (see the
+/// Modifiers page of the book).
+pub use hamilton_macros::extract_fields;
 /// `#[inject(x = source("a"), k = value(2))]`: binds parameters to other nodes or to values (see
 /// the Modifiers page of the book).
 pub use hamilton_macros::inject;
@@ -103,6 +106,9 @@ pub use hamilton_macros::parameterize_sources;
 pub use hamilton_macros::parameterize_values;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
+/// `#[unpack_fields(a, b)]`: one node per element of the returned tuple (see the Modifiers page
+/// of the book).
+pub use hamilton_macros::unpack_fields;
 
 /// Defines `pub const MODULE: ModuleRef` for the module it is written in.
 ///
@@ -134,8 +140,8 @@ pub mod prelude {
     pub use crate::{
         Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
         check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        extract_columns, inject, node, parameterize, parameterize_sources, parameterize_values,
-        tag,
+        extract_columns, extract_fields, inject, node, parameterize, parameterize_sources,
+        parameterize_values, tag, unpack_fields,
     };
 }
 

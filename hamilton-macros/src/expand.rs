@@ -74,6 +74,39 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
              function of its own",
         ));
     }
+    if let Some(fields) = &meta.modifiers.fields {
+        let other = if meta.modifiers.parameterize.is_some() {
+            Some("#[parameterize]")
+        } else if meta.modifiers.extract_columns.is_some() {
+            Some("#[extract_columns]")
+        } else {
+            None
+        };
+        if let Some(other) = other {
+            errors.push(syn::Error::new(
+                fields.span,
+                format!("`#[{}]` cannot be combined with `{other}`", fields.attr),
+            ));
+        }
+        if let (Some(output), "unpack_fields") = (&output, fields.attr) {
+            match &output.ty {
+                syn::Type::Tuple(t) if t.elems.len() == fields.nodes.len() => {}
+                syn::Type::Tuple(t) => errors.spanned(
+                    &output.ty,
+                    format!(
+                        "`#[unpack_fields]` names {} fields, but this tuple has {} elements; \
+                         name one node per element",
+                        fields.nodes.len(),
+                        t.elems.len()
+                    ),
+                ),
+                other => errors.spanned(
+                    other,
+                    "`#[unpack_fields]` needs a tuple return type, such as `(i64, String)`",
+                ),
+            }
+        }
+    }
     let fn_name = func.sig.ident.unraw().to_string();
     let planned = match &name {
         Some(name) => {
@@ -95,7 +128,7 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     if fn_name.contains("__") {
         func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
     }
-    match (errors.is_empty(), output) {
+    match (errors.is_empty(), &output) {
         (true, Some(output)) if !planned.is_empty() => {
             let registration = registration(&func, &planned, &meta, &params, &output);
             quote!(#func #registration)
@@ -372,6 +405,64 @@ fn registration(
         quote!(#check #(#nodes)*)
     });
 
+    let fields = meta.modifiers.fields.as_ref().map(|fields| {
+        let base = &planned[0].name;
+        let base_spelled = signature::spell(out_ty);
+        let nodes = fields.nodes.iter().enumerate().map(|(i, (ident, declared))| {
+            let field = ident.unraw().to_string();
+            let (ty, access): (syn::Type, TokenStream) = match (declared, out_ty) {
+                (Some(ty), _) => (ty.clone(), quote!(#ident)),
+                (None, syn::Type::Tuple(t)) => {
+                    let index = syn::Index::from(i);
+                    (t.elems[i].clone(), quote!(#index))
+                }
+                (None, other) => (other.clone(), quote!(0)),
+            };
+            let ty_spelled = short_spelling(&ty);
+            // Typed as declared, spanned on the declaration: a field of another type, or one
+            // that is not `Clone`, is reported there.
+            let take = quote_spanned! {ident.span()=>
+                let __f: #ty = ::core::clone::Clone::clone(&__v.#access);
+            };
+            let doc = format!("Field `{field}` of `{base}`.");
+            quote! {
+                const _: () = {
+                    fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult {
+                        let __v: &#out_ty = __args.get::<#out_ty>(0)?;
+                        #take
+                        ::core::result::Result::Ok(__h::Value::new(__f))
+                    }
+                    static __HAMILTON_PARAMS: [__h::ParamSpec; 1] = [__h::ParamSpec {
+                        name: __h::Cow::Borrowed(#base),
+                        ty: __h::TypeSpec::of::<#out_ty>(#base_spelled),
+                        spelled: #base_spelled,
+                        kind: __h::ParamKind::Ref,
+                        has_default: false,
+                    }];
+                    static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                        name: __h::Cow::Borrowed(#field),
+                        function: __h::Cow::Borrowed(#fn_name),
+                        module: __h::Cow::Borrowed(::core::module_path!()),
+                        file: __h::Cow::Borrowed(::core::file!()),
+                        line: #line,
+                        doc: __h::Cow::Borrowed(#doc),
+                        tags: __h::Cow::Borrowed(#tags_ref),
+                        conditions: __h::Cow::Borrowed(#conditions_ref),
+                        default_variant: #default_variant,
+                        params: __h::Cow::Borrowed(&__HAMILTON_PARAMS),
+                        output: __h::TypeSpec::of::<#ty>(#ty_spelled),
+                        fallible: false,
+                        code_version: #version,
+                        call: __h::Call::Fn(__hamilton_shim),
+                        validators: __h::Cow::Borrowed(&[]),
+                    };
+                    __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
+                };
+            }
+        });
+        quote!(#(#nodes)*)
+    });
+
     // The function is imported under a fixed alias in an outer block, so that no generated item
     // of the inner blocks shadows it, whatever the user named it (even `__hamilton_shim`). The
     // tags, conditions and validators are shared by every node the function becomes.
@@ -390,6 +481,7 @@ fn registration(
                 #validators_static
                 #(#nodes)*
                 #columns
+                #fields
             };
         };
     }

@@ -124,3 +124,17 @@ pub fn inject(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn extract_columns(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("extract_columns", args.into(), item.into()).into()
 }
+
+/// `#[unpack_fields(a, b)]`: one node per element of the returned tuple, read by `#[node]`, which
+/// must come first.
+#[proc_macro_attribute]
+pub fn unpack_fields(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("unpack_fields", args.into(), item.into()).into()
+}
+
+/// `#[extract_fields(a: f64, b: String)]`: one node per field of the returned struct, read by
+/// `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn extract_fields(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("extract_fields", args.into(), item.into()).into()
+}

@@ -70,6 +70,17 @@ pub(crate) struct Modifiers {
     pub(crate) inject_span: Option<Span>,
     /// `#[extract_columns("a", "b", fill_with = expr)]`.
     pub(crate) extract_columns: Option<ExtractColumns>,
+    /// `#[unpack_fields(a, b)]` or `#[extract_fields(a: A, b: B)]`.
+    pub(crate) fields: Option<Fields>,
+}
+
+/// `#[unpack_fields(..)]` / `#[extract_fields(..)]`: one node per element or field.
+pub(crate) struct Fields {
+    /// The attribute's name, and its span.
+    pub(crate) attr: &'static str,
+    pub(crate) span: Span,
+    /// Each node: its name, the span of its declaration, and for `extract_fields`, its type.
+    pub(crate) nodes: Vec<(syn::Ident, Option<syn::Type>)>,
 }
 
 /// `#[extract_columns(..)]`: one `Series` node per column of the returned frame.
@@ -80,13 +91,24 @@ pub(crate) struct ExtractColumns {
 }
 
 /// The modifier attributes `#[node]` reads.
-pub(crate) const NAMES: &[&str] =
-    &["parameterize", "parameterize_values", "parameterize_sources", "inject", "extract_columns"];
+pub(crate) const NAMES: &[&str] = &[
+    "parameterize",
+    "parameterize_values",
+    "parameterize_sources",
+    "inject",
+    "extract_columns",
+    "unpack_fields",
+    "extract_fields",
+];
 
 const BINDING_FORMS: &str = "expected `source(\"node\")`, `value(expr)` or `group(...)`";
 
 /// Reads one modifier attribute into `mods`.
 pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &mut Errors) {
+    if name == "unpack_fields" || name == "extract_fields" {
+        read_fields(name, attr, mods, errors);
+        return;
+    }
     let exprs = match &attr.meta {
         syn::Meta::List(list) => {
             match list.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
@@ -147,6 +169,52 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         seen.push(&out.name);
     }
     mods.parameterize = Some((attr.path().span(), outputs));
+}
+
+/// `#[unpack_fields(a, b)]` (names) or `#[extract_fields(a: A, b: B)]` (names and types).
+fn read_fields(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &mut Errors) {
+    let attr_name = if name == "unpack_fields" { "unpack_fields" } else { "extract_fields" };
+    if let Some(other) = &mods.fields {
+        errors.spanned(
+            attr.path(),
+            format!("a function takes one `#[{}]` or `#[{attr_name}]`", other.attr),
+        );
+        return;
+    }
+    let parsed: syn::Result<Vec<(syn::Ident, Option<syn::Type>)>> = match &attr.meta {
+        syn::Meta::List(list) if attr_name == "unpack_fields" => list
+            .parse_args_with(Punctuated::<syn::Ident, Token![,]>::parse_terminated)
+            .map(|p| p.into_iter().map(|i| (i, None)).collect()),
+        syn::Meta::List(list) => list
+            .parse_args_with(|input: syn::parse::ParseStream<'_>| {
+                Punctuated::<syn::Field, Token![,]>::parse_terminated_with(
+                    input,
+                    syn::Field::parse_named,
+                )
+            })
+            .map(|p| p.into_iter().filter_map(|f| f.ident.map(|i| (i, Some(f.ty)))).collect()),
+        _ => Ok(Vec::new()),
+    };
+    let nodes = match parsed {
+        Ok(nodes) => nodes,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    if nodes.is_empty() {
+        let example = if attr_name == "unpack_fields" { "a, b" } else { "a: f64, b: String" };
+        errors.spanned(attr, format!("expected the fields: `#[{attr_name}({example})]`"));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (ident, _) in &nodes {
+        let n = ident.unraw().to_string();
+        if seen.contains(&n) {
+            errors.spanned(ident, format!("field `{n}` is given twice; keep one"));
+        }
+        seen.push(n);
+    }
+    mods.fields = Some(Fields { attr: attr_name, span: attr.path().span(), nodes });
 }
 
 /// `#[extract_columns("a", "b", fill_with = 0.0)]`.

@@ -340,3 +340,62 @@ fn fill_with_makes_a_missing_column_from_the_value_and_config_when_applies_to_al
     assert_eq!(weight.f64().unwrap().into_no_null_iter().collect::<Vec<_>>(), vec![1.0; 3]);
     assert_eq!(out.get::<Series>("x").unwrap().len(), 3);
 }
+
+// ------------------------------------------------------------ unpack_fields and extract_fields
+
+mod fields {
+    use super::*;
+
+    /// The bounds of the data.
+    #[node]
+    #[tag(stage = "stats")]
+    #[unpack_fields(low, high)]
+    fn bounds(values: &[i64]) -> (i64, i64) {
+        (*values.iter().min().unwrap(), *values.iter().max().unwrap())
+    }
+
+    #[derive(Clone)]
+    pub(crate) struct Fit {
+        pub(crate) slope: f64,
+        pub(crate) label: String,
+    }
+
+    #[node]
+    #[extract_fields(slope: f64, label: String)]
+    fn fit(high: &i64, low: &i64) -> Fit {
+        Fit { slope: (*high - *low) as f64 / 2.0, label: format!("{low}..{high}") }
+    }
+
+    #[node]
+    fn width(high: &i64, low: &i64) -> i64 {
+        high - low
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn unpack_fields_makes_one_node_per_tuple_element() {
+    let dr = Driver::builder().with_modules([fields::MODULE]).build().unwrap();
+    assert_eq!(dr.variable("bounds").unwrap().type_spelled(), "(i64, i64)");
+    for name in ["low", "high"] {
+        let v = dr.variable(name).unwrap();
+        assert_eq!(v.type_spelled(), "i64");
+        assert_eq!(v.required_dependencies(), vec!["bounds"]);
+        assert_eq!(v.tag("stage"), Some("stats"));
+    }
+    let out = dr.execute(&["width"], Inputs::new().with("values", vec![4_i64, 9, 2])).unwrap();
+    assert_eq!(*out.get::<i64>("width").unwrap(), 7);
+}
+
+#[test]
+fn extract_fields_makes_one_node_per_declared_struct_field() {
+    let dr = Driver::builder().with_modules([fields::MODULE]).build().unwrap();
+    assert_eq!(dr.variable("slope").unwrap().type_spelled(), "f64");
+    assert_eq!(dr.variable("label").unwrap().type_spelled(), "String");
+    assert_eq!(dr.variable("label").unwrap().required_dependencies(), vec!["fit"]);
+    let out =
+        dr.execute(&["slope", "label"], Inputs::new().with("values", vec![4_i64, 9, 2])).unwrap();
+    assert_eq!(*out.get::<f64>("slope").unwrap(), 3.5);
+    assert_eq!(out.get::<String>("label").unwrap(), "2..9");
+}
