@@ -422,7 +422,7 @@ fn registration(
             // Typed as declared, spanned on the declaration: a field of another type, or one
             // that is not `Clone`, is reported there.
             let take = quote_spanned! {ident.span()=>
-                let __f: #ty = ::core::clone::Clone::clone(&__v.#access);
+                let __f: #ty = __v.#access.clone();
             };
             let doc = format!("Field `{field}` of `{base}`.");
             quote! {
