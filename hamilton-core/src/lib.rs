@@ -106,6 +106,8 @@ pub use hamilton_macros::parameterize_sources;
 pub use hamilton_macros::parameterize_values;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
+/// `#[tag_outputs(a(key = "value"))]`: tags of single nodes of a function that makes several.
+pub use hamilton_macros::tag_outputs;
 /// `#[unpack_fields(a, b)]`: one node per element of the returned tuple (see the Modifiers page
 /// of the book).
 pub use hamilton_macros::unpack_fields;

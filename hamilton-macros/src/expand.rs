@@ -114,6 +114,26 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         None => Vec::new(),
     };
+    let mut made: Vec<String> = planned.iter().map(|p| p.name.clone()).collect();
+    if let Some(extract) = &meta.modifiers.extract_columns {
+        made.extend(extract.columns.iter().map(|(c, _)| c.clone()));
+    }
+    if let Some(fields) = &meta.modifiers.fields {
+        made.extend(fields.nodes.iter().map(|(i, _)| i.unraw().to_string()));
+    }
+    if !made.is_empty() {
+        for (node, span, _) in &meta.modifiers.tag_outputs {
+            if !made.contains(node) {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!(
+                        "`{fn_name}` makes no node `{node}`; it makes {}",
+                        made.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     if !meta.validators.is_empty() {
         if meta.modifiers.parameterize.is_none() && meta.modifiers.inject.is_empty() {
             if let Some(name) = &name {
@@ -295,8 +315,24 @@ fn registration(
     });
     let n_conditions = meta.conditions.len();
     // Empty lists need no static of their own (fewer items per node: faster compiles).
-    let (tags_static, tags_ref) =
+    let (tags_static, shared_tags_ref) =
         static_list(quote!(__HAMILTON_TAGS), quote!(__h::Tag), n_tags, quote!(#(#tags),*));
+    // A node named in `#[tag_outputs]` gets its own list: the shared tags, its own replacing
+    // those of the same key.
+    let node_tags = |node: &str| -> (TokenStream, TokenStream) {
+        let Some((_, _, own)) = meta.modifiers.tag_outputs.iter().find(|(n, _, _)| n == node)
+        else {
+            return (quote!(), shared_tags_ref.clone());
+        };
+        let mut all: Vec<(String, String)> =
+            meta.tags.iter().filter(|(k, _)| !own.iter().any(|(o, _)| o == k)).cloned().collect();
+        all.extend(own.iter().cloned());
+        let items = all.iter().map(|(k, v)| {
+            let (k, v) = (str_lit(k), str_lit(v));
+            quote!(__h::Tag { key: #k, value: #v })
+        });
+        static_list(quote!(__HAMILTON_NODE_TAGS), quote!(__h::Tag), all.len(), quote!(#(#items),*))
+    };
     let (conditions_static, conditions_ref) = static_list(
         quote!(__HAMILTON_CONDITIONS),
         quote!(__h::Condition),
@@ -321,6 +357,7 @@ fn registration(
             Some(text) => text.to_token_stream(),
             None => meta.doc.clone(),
         };
+        let (own_tags, tags_ref) = node_tags(name);
         let shim = shim(&alias, params, &node.bindings, output);
         let param_specs = param_specs(params, &node.bindings);
         let n_params = param_specs.len();
@@ -333,6 +370,7 @@ fn registration(
         quote! {
             const _: () = {
                 #shim
+                #own_tags
                 #params_static
                 static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
                     name: __h::Cow::Borrowed(#name),
@@ -371,8 +409,10 @@ fn registration(
                 None => quote!(__h::extract_column(__args, #frame, #column)),
             };
             let doc = format!("Column `{column}` of `{frame}`.");
+            let (own_tags, tags_ref) = node_tags(column);
             quote! {
                 const _: () = {
+                    #own_tags
                     fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult { #call }
                     static __HAMILTON_PARAMS: [__h::ParamSpec; 1] = [__h::ParamSpec {
                         name: __h::Cow::Borrowed(#frame),
@@ -425,8 +465,10 @@ fn registration(
                 let __f: #ty = __v.#access.clone();
             };
             let doc = format!("Field `{field}` of `{base}`.");
+            let (own_tags, tags_ref) = node_tags(&field);
             quote! {
                 const _: () = {
+                    #own_tags
                     fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult {
                         let __v: &#out_ty = __args.get::<#out_ty>(0)?;
                         #take

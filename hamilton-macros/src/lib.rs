@@ -138,3 +138,10 @@ pub fn unpack_fields(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn extract_fields(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("extract_fields", args.into(), item.into()).into()
 }
+
+/// `#[tag_outputs(a(key = "value"), ...)]`: tags of single nodes of a function that makes several,
+/// read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn tag_outputs(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("tag_outputs", args.into(), item.into()).into()
+}

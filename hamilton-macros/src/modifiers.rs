@@ -72,6 +72,8 @@ pub(crate) struct Modifiers {
     pub(crate) extract_columns: Option<ExtractColumns>,
     /// `#[unpack_fields(a, b)]` or `#[extract_fields(a: A, b: B)]`.
     pub(crate) fields: Option<Fields>,
+    /// `#[tag_outputs(node(key = "value"), ...)]`: per node, its own tags.
+    pub(crate) tag_outputs: Vec<(String, Span, Vec<(String, String)>)>,
 }
 
 /// `#[unpack_fields(..)]` / `#[extract_fields(..)]`: one node per element or field.
@@ -99,6 +101,7 @@ pub(crate) const NAMES: &[&str] = &[
     "extract_columns",
     "unpack_fields",
     "extract_fields",
+    "tag_outputs",
 ];
 
 const BINDING_FORMS: &str = "expected `source(\"node\")`, `value(expr)` or `group(...)`";
@@ -121,6 +124,10 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         }
         _ => Vec::new(),
     };
+    if name == "tag_outputs" {
+        read_tag_outputs(attr, &exprs, mods, errors);
+        return;
+    }
     if name == "extract_columns" {
         read_extract_columns(attr, &exprs, mods, errors);
         return;
@@ -169,6 +176,57 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         seen.push(&out.name);
     }
     mods.parameterize = Some((attr.path().span(), outputs));
+}
+
+/// `#[tag_outputs(low(unit = "m"), high(unit = "m", role = "max"))]`.
+fn read_tag_outputs(attr: &Attribute, exprs: &[Expr], mods: &mut Modifiers, errors: &mut Errors) {
+    if exprs.is_empty() {
+        errors.spanned(attr, "expected nodes and their tags: `#[tag_outputs(a(key = \"value\"))]`");
+    }
+    for expr in exprs {
+        let Expr::Call(call) = expr else {
+            errors.spanned(expr, "expected a node and its tags: `a(key = \"value\")`");
+            continue;
+        };
+        let Some(ident) = (match &*call.func {
+            Expr::Path(p) => p.path.get_ident(),
+            _ => None,
+        }) else {
+            errors.spanned(&call.func, "expected the name of a node this function makes");
+            continue;
+        };
+        let node = ident.unraw().to_string();
+        if mods.tag_outputs.iter().any(|(n, _, _)| *n == node) {
+            errors.spanned(ident, format!("`{node}` is given twice; list its tags once"));
+            continue;
+        }
+        let mut tags: Vec<(String, String)> = Vec::new();
+        for arg in &call.args {
+            let pair = match arg {
+                Expr::Assign(a) => match (&*a.left, &*a.right) {
+                    (Expr::Path(k), Expr::Lit(l)) if k.path.get_ident().is_some() => match &l.lit {
+                        Lit::Str(v) => k.path.get_ident().map(|k| (k, v.value())),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some((key, value)) = pair else {
+                errors.spanned(arg, "expected a tag: `key = \"value\"`");
+                continue;
+            };
+            let k = key.unraw().to_string();
+            if k == "hamilton" || k.starts_with("hamilton_") {
+                errors.spanned(key, "tag keys `hamilton` and `hamilton_*` are reserved for Hamilton's own metadata; choose another key");
+            } else if tags.iter().any(|(t, _)| *t == k) {
+                errors.spanned(key, format!("tag `{k}` is given twice; keep one"));
+            } else {
+                tags.push((k, value));
+            }
+        }
+        mods.tag_outputs.push((node, ident.span(), tags));
+    }
 }
 
 /// `#[unpack_fields(a, b)]` (names) or `#[extract_fields(a: A, b: B)]` (names and types).

@@ -350,6 +350,7 @@ mod fields {
     #[node]
     #[tag(stage = "stats")]
     #[unpack_fields(low, high)]
+    #[tag_outputs(low(role = "min"), high(role = "max", stage = "extremes"))]
     fn bounds(values: &[i64]) -> (i64, i64) {
         (*values.iter().min().unwrap(), *values.iter().max().unwrap())
     }
@@ -382,7 +383,6 @@ fn unpack_fields_makes_one_node_per_tuple_element() {
         let v = dr.variable(name).unwrap();
         assert_eq!(v.type_spelled(), "i64");
         assert_eq!(v.required_dependencies(), vec!["bounds"]);
-        assert_eq!(v.tag("stage"), Some("stats"));
     }
     let out = dr.execute(&["width"], Inputs::new().with("values", vec![4_i64, 9, 2])).unwrap();
     assert_eq!(*out.get::<i64>("width").unwrap(), 7);
@@ -398,4 +398,16 @@ fn extract_fields_makes_one_node_per_declared_struct_field() {
         dr.execute(&["slope", "label"], Inputs::new().with("values", vec![4_i64, 9, 2])).unwrap();
     assert_eq!(*out.get::<f64>("slope").unwrap(), 3.5);
     assert_eq!(out.get::<String>("label").unwrap(), "2..9");
+}
+
+#[test]
+fn tag_outputs_tags_single_nodes_over_the_function_tags() {
+    let dr = Driver::builder().with_modules([fields::MODULE]).build().unwrap();
+    let tag = |node: &str, key: &str| dr.variable(node).unwrap().tag(key).map(str::to_string);
+    assert_eq!(tag("bounds", "stage").as_deref(), Some("stats"));
+    assert_eq!(tag("bounds", "role"), None);
+    assert_eq!(tag("low", "stage").as_deref(), Some("stats"));
+    assert_eq!(tag("low", "role").as_deref(), Some("min"));
+    assert_eq!(tag("high", "stage").as_deref(), Some("extremes"));
+    assert_eq!(tag("high", "role").as_deref(), Some("max"));
 }
