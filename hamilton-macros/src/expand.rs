@@ -150,7 +150,7 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     match (errors.is_empty(), &output) {
         (true, Some(output)) if !planned.is_empty() => {
-            let registration = registration(&func, &planned, &meta, &params, &output);
+            let registration = registration(&func, &planned, &meta, &params, output);
             quote!(#func #registration)
         }
         _ => {

@@ -73,8 +73,11 @@ pub(crate) struct Modifiers {
     /// `#[unpack_fields(a, b)]` or `#[extract_fields(a: A, b: B)]`.
     pub(crate) fields: Option<Fields>,
     /// `#[tag_outputs(node(key = "value"), ...)]`: per node, its own tags.
-    pub(crate) tag_outputs: Vec<(String, Span, Vec<(String, String)>)>,
+    pub(crate) tag_outputs: Vec<(String, Span, Tags)>,
 }
+
+/// `key = "value"` tags, in order.
+pub(crate) type Tags = Vec<(String, String)>;
 
 /// `#[unpack_fields(..)]` / `#[extract_fields(..)]`: one node per element or field.
 pub(crate) struct Fields {
