@@ -86,6 +86,8 @@ pub use hamilton_macros::config_when_default;
 pub use hamilton_macros::config_when_in;
 /// `#[config_when_not(key = "value")]`: the variant applies unless the config key has that value.
 pub use hamilton_macros::config_when_not;
+/// `#[does(other_fn)]`: the node's empty body runs another function with the node's parameters.
+pub use hamilton_macros::does;
 /// `#[extract_columns("a", "b")]`: one `Series` node per column of the returned polars
 /// `DataFrame` (see the Modifiers page of the book).
 pub use hamilton_macros::extract_columns;
@@ -142,7 +144,7 @@ pub mod prelude {
     pub use crate::{
         Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
         check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        extract_columns, extract_fields, inject, node, parameterize, parameterize_sources,
+        does, extract_columns, extract_fields, inject, node, parameterize, parameterize_sources,
         parameterize_values, tag, unpack_fields,
     };
 }

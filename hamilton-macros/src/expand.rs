@@ -53,6 +53,26 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let node_args = attrs::parse_node_args(args, &mut errors);
     let meta = attrs::take_metadata(&mut func.attrs, &mut errors);
+    if let Some(target) = &meta.modifiers.does {
+        // The node runs `target` with its parameters, in order, in place of the empty body.
+        if !func.block.stmts.is_empty() {
+            errors.spanned(
+                &func.block,
+                "with `#[does]`, the body must be empty (`{}`): the node runs the function given \
+                 to `#[does]`",
+            );
+        }
+        let args = func.sig.inputs.iter().filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) => Some(p.ident.clone()),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        });
+        let args: Vec<syn::Ident> = args.collect();
+        let span = target.span();
+        func.block = Box::new(syn::parse_quote_spanned!(span=> { #target(#(#args),*) }));
+    }
     signature::check_signature(&func.sig, &mut errors);
     let params = signature::read_params(&mut func.sig, &mut errors);
     let output = signature::read_output(&func.sig, &mut errors);

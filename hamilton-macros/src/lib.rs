@@ -145,3 +145,10 @@ pub fn extract_fields(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn tag_outputs(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("tag_outputs", args.into(), item.into()).into()
 }
+
+/// `#[does(other_fn)]`: the node's (empty) body runs `other_fn` with the node's parameters, read
+/// by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn does(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("does", args.into(), item.into()).into()
+}

@@ -74,6 +74,8 @@ pub(crate) struct Modifiers {
     pub(crate) fields: Option<Fields>,
     /// `#[tag_outputs(node(key = "value"), ...)]`: per node, its own tags.
     pub(crate) tag_outputs: Vec<(String, Span, Tags)>,
+    /// `#[does(other_fn)]`: the function to run instead of the (empty) body.
+    pub(crate) does: Option<syn::Path>,
 }
 
 /// `key = "value"` tags, in order.
@@ -105,6 +107,7 @@ pub(crate) const NAMES: &[&str] = &[
     "unpack_fields",
     "extract_fields",
     "tag_outputs",
+    "does",
 ];
 
 const BINDING_FORMS: &str = "expected `source(\"node\")`, `value(expr)` or `group(...)`";
@@ -127,6 +130,10 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         }
         _ => Vec::new(),
     };
+    if name == "does" {
+        read_does(attr, &exprs, mods, errors);
+        return;
+    }
     if name == "tag_outputs" {
         read_tag_outputs(attr, &exprs, mods, errors);
         return;
@@ -179,6 +186,27 @@ pub(crate) fn read(name: &str, attr: &Attribute, mods: &mut Modifiers, errors: &
         seen.push(&out.name);
     }
     mods.parameterize = Some((attr.path().span(), outputs));
+}
+
+/// `#[does(other_fn)]`.
+fn read_does(attr: &Attribute, exprs: &[Expr], mods: &mut Modifiers, errors: &mut Errors) {
+    if mods.does.is_some() {
+        errors.spanned(attr, "`#[does]` is given twice; keep one");
+        return;
+    }
+    match exprs.first() {
+        Some(Expr::Path(p)) => mods.does = Some(p.path.clone()),
+        Some(other) => errors.spanned(other, "expected the function to run: `#[does(other_fn)]`"),
+        None => errors.spanned(attr, "expected the function to run: `#[does(other_fn)]`"),
+    }
+    for extra in exprs.iter().skip(1) {
+        errors.spanned(
+            extra,
+            "`#[does]` takes only the function: Rust passes arguments by position, so the node's \
+             parameters go to `other_fn` in their order; declare them in the order it takes them \
+             (`#[inject]` renames what they read)",
+        );
+    }
 }
 
 /// `#[tag_outputs(low(unit = "m"), high(unit = "m", role = "max"))]`.

@@ -411,3 +411,47 @@ fn tag_outputs_tags_single_nodes_over_the_function_tags() {
     assert_eq!(tag("high", "stage").as_deref(), Some("extremes"));
     assert_eq!(tag("high", "role").as_deref(), Some("max"));
 }
+
+// ------------------------------------------------------------------------------------- does
+
+mod reuse {
+    use super::*;
+
+    /// Shared arithmetic, not a node.
+    fn weighted_sum(first: &i64, second: &i64, weight: i64) -> i64 {
+        first + second * weight
+    }
+
+    #[node]
+    fn a() -> i64 {
+        2
+    }
+
+    #[node]
+    fn b() -> i64 {
+        5
+    }
+
+    /// `a + 3 b`, computed by `weighted_sum`.
+    #[node]
+    #[does(weighted_sum)]
+    #[inject(weight = value(3))]
+    fn combined(a: &i64, b: &i64, weight: i64) -> i64 {}
+
+    /// The same function over other nodes, once per weight.
+    #[node]
+    #[does(weighted_sum)]
+    #[parameterize(light(first = source("b"), weight = value(1)), heavy(first = source("b"), weight = value(10)))]
+    fn weighted(first: &i64, a: &i64, weight: i64) -> i64 {}
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn does_runs_another_function_with_the_node_parameters() {
+    let dr = Driver::builder().with_modules([reuse::MODULE]).build().unwrap();
+    assert_eq!(run(&dr, "combined", Inputs::new()), 17);
+    assert_eq!(dr.variable("combined").unwrap().doc(), "`a + 3 b`, computed by `weighted_sum`.");
+    assert_eq!(run(&dr, "light", Inputs::new()), 7);
+    assert_eq!(run(&dr, "heavy", Inputs::new()), 25);
+}
