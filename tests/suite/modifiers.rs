@@ -455,3 +455,34 @@ fn does_runs_another_function_with_the_node_parameters() {
     assert_eq!(run(&dr, "light", Inputs::new()), 7);
     assert_eq!(run(&dr, "heavy", Inputs::new()), 25);
 }
+
+// ------------------------------------------------------------------- build errors of expansions
+
+mod clash {
+    use super::*;
+
+    #[node]
+    fn price() -> f64 {
+        1.0
+    }
+
+    #[node]
+    #[parameterize(price(k = value(2.0)), cost(k = value(3.0)))]
+    fn scaled(k: f64) -> f64 {
+        k
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn a_generated_node_named_like_another_node_is_h003_naming_both_functions() {
+    let err = Driver::builder().with_modules([clash::MODULE]).build().unwrap_err();
+    assert_eq!(err.codes(), vec!["H003"]);
+    let text = err.to_string();
+    assert!(text.starts_with("error[H003]: "), "{text}");
+    assert!(
+        text.contains("`price`") && text.contains("fn scaled") && text.contains("fn price"),
+        "{text}"
+    );
+}
