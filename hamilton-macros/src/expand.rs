@@ -71,7 +71,7 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
         });
         let args: Vec<syn::Ident> = args.collect();
         let span = target.span();
-        func.block = Box::new(syn::parse_quote_spanned!(span=> { #target(#(#args),*) }));
+        *func.block = syn::parse_quote_spanned!(span=> { #target(#(#args),*) });
     }
     signature::check_signature(&func.sig, &mut errors);
     let params = signature::read_params(&mut func.sig, &mut errors);
