@@ -720,6 +720,7 @@ impl Error {
         match self {
             Error::Invalid(p) => p.codes(),
             Error::NodeFailed(failure) => match &failure.cause {
+                Cause::Returned(e) if e.is::<crate::MissingColumn>() => vec!["H070"],
                 // A failed load or save has its own code (H064, H065).
                 Cause::Returned(e) => {
                     vec![e.downcast_ref::<crate::io::IoFailure>().map_or("H013", |f| f.code())]
@@ -752,6 +753,9 @@ impl fmt::Display for Error {
                 match &failure.cause {
                     // A loader or saver names its node, path and cause itself (H064, H065).
                     Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
+                    Cause::Returned(e) if e.is::<crate::MissingColumn>() => {
+                        write!(f, "error[H070]: node `{}` ({site}) failed: {e}", site.node)
+                    }
                     Cause::Returned(e) => {
                         write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
                     }

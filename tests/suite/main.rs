@@ -6,6 +6,7 @@ mod execution;
 mod features;
 mod lineage;
 mod macro_names;
+mod modifiers;
 mod parallel;
 mod materialize;
 mod params;
