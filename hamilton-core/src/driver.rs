@@ -257,7 +257,9 @@ impl Driver {
     ) {
         let node = self.graph.node(i);
         let Some(entry) = values.entries.get(node.name.as_ref()) else { return };
-        if entry.type_id != node.ty.id {
+        // An expand node's override may also be the list of its items.
+        let list = node.expand().map(|e| e.list.id);
+        if entry.type_id != node.ty.id && Some(entry.type_id) != list {
             problems.push(Problem::WrongValueType {
                 name: node.name.to_string(),
                 role,

@@ -218,6 +218,48 @@ pub enum Problem {
     },
     /// H019: the builder was given no module and no node.
     NothingSelected,
+    /// H035: an expand node (returning `Parallelizable<T>`) inside the block of another.
+    NestedBlock {
+        /// The inner expand node, which would run once per item of the outer one.
+        inner: Site,
+        /// The outer expand node.
+        outer: Site,
+    },
+    /// H036: a node depends per item on two expand nodes.
+    NodeInTwoBlocks {
+        /// The node.
+        node: Site,
+        /// The first expand node it depends on.
+        first: Site,
+        /// The second.
+        second: Site,
+    },
+    /// H037: a `Collect` parameter names a value that does not run per item.
+    CollectWithoutBlock {
+        /// The collect node.
+        collector: Site,
+        /// The value its `Collect` parameter names.
+        name: String,
+        /// The function producing it (none for an input or config entry).
+        producer: Option<Site>,
+    },
+    /// H038: a node of a map/collect block was requested as an output or overridden.
+    BlockNodeInRequest {
+        /// The block node.
+        node: Site,
+        /// Its block's expand node.
+        expand: Site,
+        /// "requested as an output" or "overridden".
+        role: &'static str,
+    },
+    /// H039: a block needs a value computed from what it collects (a block runs as a whole,
+    /// before its collects).
+    BlockCycle {
+        /// The block's expand node.
+        expand: Site,
+        /// The nodes outside the block on the loop (or the collect node inside its own block).
+        nodes: Vec<Site>,
+    },
 }
 
 impl Problem {
@@ -240,6 +282,11 @@ impl Problem {
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
             Problem::InvalidValidator { .. } => "H022",
+            Problem::NestedBlock { .. } => "H035",
+            Problem::NodeInTwoBlocks { .. } => "H036",
+            Problem::CollectWithoutBlock { .. } => "H037",
+            Problem::BlockNodeInRequest { .. } => "H038",
+            Problem::BlockCycle { .. } => "H039",
         }
     }
 }
@@ -381,6 +428,66 @@ impl fmt::Display for Problem {
                 "the driver has no nodes: no module was selected\n  \
                  help: pass module handles to with_modules([my_pipeline::MODULE])"
             ),
+            Problem::NestedBlock { inner, outer } => write!(
+                f,
+                "map/collect blocks cannot nest: `{}` returns Parallelizable but depends per item \
+                 on `{}`, so it would expand once per item of `{}`\n  \
+                 inner expand: {inner}\n  outer expand: {outer}\n  \
+                 help: collect the outer block first and expand the collected values, or expand \
+                 over pairs in one node",
+                inner.node, outer.node, outer.node
+            ),
+            Problem::NodeInTwoBlocks { node, first, second } => write!(
+                f,
+                "node `{}` ({node}) depends per item on two expand nodes, `{}` and `{}`: a node \
+                 runs once per item of one block only\n  \
+                 first expand:  {first}\n  second expand: {second}\n  \
+                 help: collect one of the blocks first (a `Collect<T>` parameter) and take the \
+                 collected value",
+                node.node, first.node, second.node
+            ),
+            Problem::CollectWithoutBlock { collector, name, producer } => {
+                write!(
+                    f,
+                    "`{}` ({collector}) collects `{name}`, which does not run per item: no \
+                     Parallelizable node is upstream of it",
+                    collector.node
+                )?;
+                if let Some(site) = producer {
+                    write!(f, "\n  `{name}`: {site}")?;
+                } else {
+                    write!(f, "\n  `{name}` is an input or config entry")?;
+                }
+                write!(
+                    f,
+                    "\n  help: take `{name}` as an ordinary parameter, or make a node upstream of \
+                     it return Parallelizable<T>"
+                )
+            }
+            Problem::BlockNodeInRequest { node, expand, role } => write!(
+                f,
+                "node `{}` ({node}) runs once per item of `{}` and cannot be {role}\n  \
+                 expand: {expand}\n  \
+                 help: request or override the node that collects it, or the expand node `{}` \
+                 (an override takes a Vec of items)",
+                node.node, expand.node, expand.node
+            ),
+            Problem::BlockCycle { expand, nodes } => {
+                write!(
+                    f,
+                    "the block of `{}` ({expand}) needs a value computed from its own collected \
+                     values: a block runs as a whole, before the nodes that collect from it",
+                    expand.node
+                )?;
+                for site in nodes {
+                    write!(f, "\n  `{}`: {site}", site.node)?;
+                }
+                write!(
+                    f,
+                    "\n  help: compute these values from the block's inputs, or start a second \
+                     block after the collect"
+                )
+            }
         }
     }
 }
@@ -437,6 +544,40 @@ pub struct NodeFailure {
     pub site: Site,
     /// What happened.
     pub cause: Cause,
+    /// For a node of a map/collect block: the index (from 0) of the item it failed on.
+    pub item: Option<usize>,
+}
+
+impl fmt::Display for NodeFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let site = &self.site;
+        let on_item = match self.item {
+            Some(i) => format!(" on item {i} (counted from 0)"),
+            None => String::new(),
+        };
+        match &self.cause {
+            Cause::Returned(e) => {
+                write!(f, "error[H013]: node `{}` ({site}) failed{on_item}: {e}", site.node)
+            }
+            Cause::Panicked(msg) => {
+                write!(f, "error[H014]: node `{}` ({site}) panicked{on_item}: {msg}", site.node)
+            }
+            Cause::Validation(failed) => {
+                let n = failed.len();
+                let validators = if n == 1 { "validator" } else { "validators" };
+                write!(
+                    f,
+                    "error[H020]: data validation failed for node `{}` ({site}){on_item}: {n} \
+                     {validators} of importance `fail` did not pass",
+                    site.node
+                )?;
+                for result in failed {
+                    write!(f, "\n  - {result}")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The error type of hamilton-core.
@@ -501,31 +642,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid(problems) => problems.fmt(f),
-            Error::NodeFailed(failure) => {
-                let site = &failure.site;
-                match &failure.cause {
-                    Cause::Returned(e) => {
-                        write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
-                    }
-                    Cause::Panicked(msg) => {
-                        write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
-                    }
-                    Cause::Validation(failed) => {
-                        let n = failed.len();
-                        let validators = if n == 1 { "validator" } else { "validators" };
-                        write!(
-                            f,
-                            "error[H020]: data validation failed for node `{}` ({site}): {n} \
-                             {validators} of importance `fail` did not pass",
-                            site.node
-                        )?;
-                        for result in failed {
-                            write!(f, "\n  - {result}")?;
-                        }
-                        Ok(())
-                    }
-                }
-            }
+            Error::NodeFailed(failure) => failure.fmt(f),
             Error::OutputType { name, stored, asked } => {
                 write!(
                     f,

@@ -45,6 +45,7 @@ mod driver;
 mod error;
 mod execute;
 mod graph;
+pub mod map;
 mod outputs;
 pub mod quality;
 mod registry;
@@ -62,6 +63,7 @@ pub use error::{
 };
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
+pub use map::{Collect, ExpandSpec, Parallelizable};
 pub use outputs::Outputs;
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
@@ -115,9 +117,9 @@ macro_rules! module {
 /// What a pipeline module needs: the attributes, the driver and its value types.
 pub mod prelude {
     pub use crate::{
-        Config, Driver, Error, Inputs, Outputs, Overrides, TagFilter, check_output,
-        check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        node, tag,
+        Collect, Config, Driver, Error, Inputs, Outputs, Overrides, Parallelizable, TagFilter,
+        check_output, check_output_custom, config_when, config_when_default, config_when_in,
+        config_when_not, node, tag,
     };
 }
 
@@ -126,6 +128,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
+    pub use crate::map::{Collect, ExpandSpec};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
         Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,

@@ -230,6 +230,13 @@ fn registration(
         quote!(#(#validator_specs),*),
     );
     let out_spelled = signature::spell(out_ty);
+    let expand = match &output.item {
+        Some(item) => {
+            let item_spelled = signature::spell(item);
+            quote!(::core::option::Option::Some(__h::ExpandSpec::of::<#item>(#item_spelled)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let fallible = output.fallible;
     let default_variant = meta.default_variant;
     let doc = &meta.doc;
@@ -263,6 +270,7 @@ fn registration(
                 code_version: #version,
                 call: __h::Call::Fn(__hamilton_shim),
                 validators: __h::Cow::Borrowed(#validators_ref),
+                expand: #expand,
             };
             __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
         };
@@ -346,6 +354,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
                 owned.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;))
             }
             (Kind::OptionArc, _) => owned.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
+            (Kind::Collect, _) => owned.push(quote!(let #var: #ty = __args.collect::<#vt>(#i)?;)),
             (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = __args.get::<#vt>(#i)?;)),
             (Kind::Ref, Some(d)) => borrowed.push(quote! {
                 let #slot;
@@ -409,7 +418,7 @@ fn checks(params: &[Param], output: &Output) -> TokenStream {
     for p in params {
         let vt = &p.value_ty;
         checks.push(quote_spanned!(vt.span()=> __h::require_value::<#vt>();));
-        if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
+        if matches!(p.kind, Kind::Owned | Kind::OptionOwned | Kind::Collect) {
             checks.push(quote_spanned!(vt.span()=> __h::require_clone::<#vt>();));
         }
     }

@@ -17,6 +17,8 @@ pub(crate) enum Kind {
     OptionRef,
     OptionOwned,
     OptionArc,
+    /// `Collect<T>`: the gathered per-item values of a map/collect block node.
+    Collect,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::OptionRef => quote!(OptionRef),
             Kind::OptionOwned => quote!(OptionOwned),
             Kind::OptionArc => quote!(OptionArc),
+            Kind::Collect => quote!(Collect),
         }
     }
 
@@ -59,6 +62,8 @@ pub(crate) struct Output {
     /// `E` of `Result<T, E>`; `None` for a plain return or an alias such as `io::Result<T>` or
     /// polars' `PolarsResult<T>`.
     pub(crate) error_ty: Option<Type>,
+    /// `T` of a `Parallelizable<T>` value: the node is a map/collect expand node.
+    pub(crate) item: Option<Type>,
 }
 
 /// The single generic type argument of a path segment named `name` (`Option<T>`, `Arc<T>`).
@@ -171,6 +176,9 @@ fn read_type(ty: &Type, errors: &mut Errors) -> Option<(Kind, Type)> {
     if let Some(inner) = single_arg(plain, "Arc") {
         return Some((Kind::Arc, inner.clone()));
     }
+    if let Some(inner) = single_arg(plain, "Collect") {
+        return Some((Kind::Collect, inner.clone()));
+    }
     Some((Kind::Owned, ty.clone()))
 }
 
@@ -223,6 +231,27 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
                 attr,
                 "an `Option` parameter takes no `#[default]`: it is `None` when nothing provides \
                  the value; remove `#[default]`, or take the value without `Option`",
+            );
+            continue;
+        }
+        if let (Some((_, attr)), Kind::Collect) = (&default, kind) {
+            errors.spanned(
+                attr,
+                "a `Collect` parameter takes no `#[default]`: an expansion without items already \
+                 gives an empty collection",
+            );
+            continue;
+        }
+        if kind.is_option()
+            && let Some(collect) = single_arg(strip_groups(&value_ty), "Collect")
+        {
+            errors.spanned(
+                &typed.ty,
+                format!(
+                    "a `Collect` parameter cannot be optional: write `Collect<{}>`; an expansion \
+                     without items gives an empty collection",
+                    spell(collect)
+                ),
             );
             continue;
         }
@@ -292,10 +321,12 @@ pub(crate) fn read_output(sig: &Signature, errors: &mut Errors) -> Option<Output
         });
         if let Some(ok) = types.next() {
             let ret = (**ty).clone();
-            return Some(Output { ty: ok, ret, fallible: true, error_ty: types.next() });
+            let item = single_arg(strip_groups(&ok), "Parallelizable").cloned();
+            return Some(Output { ty: ok, ret, fallible: true, error_ty: types.next(), item });
         }
     }
-    Some(Output { ty: (**ty).clone(), ret: (**ty).clone(), fallible: false, error_ty: None })
+    let item = single_arg(plain, "Parallelizable").cloned();
+    Some(Output { ty: (**ty).clone(), ret: (**ty).clone(), fallible: false, error_ty: None, item })
 }
 
 /// A type as a user would write it: `&Vec<f64>`, not `& Vec < f64 >`.

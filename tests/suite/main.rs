@@ -3,6 +3,7 @@
 mod config;
 mod execution;
 mod lineage;
+mod map_collect;
 mod params;
 mod quality;
 mod requests;

@@ -22,6 +22,12 @@ impl Value {
         Value(Arc::new(value))
     }
 
+    /// Wraps a value that is already shared.
+    #[inline]
+    pub fn from_arc<T: Send + Sync + 'static>(value: Arc<T>) -> Self {
+        Value(value)
+    }
+
     /// The [`TypeId`] of the wrapped value.
     pub fn type_id_of_value(&self) -> TypeId {
         (*self.0).type_id()
@@ -60,6 +66,9 @@ pub enum NodeError {
     Failed(BoxError),
     /// Validators of importance `fail` did not pass (error H020); every failing one is listed.
     Validation(Vec<crate::quality::ValidationResult>),
+    /// A node of a map/collect block failed on one item (the failure names the node and the
+    /// item's index).
+    Item(Box<crate::error::NodeFailure>),
     /// An argument was missing or of an unexpected type. The graph checks make this unreachable
     /// for generated nodes; a hand-made [`NodeSpec`](crate::NodeSpec) may hit it.
     Argument {
@@ -78,6 +87,7 @@ impl fmt::Display for NodeError {
                 let list: Vec<String> = failed.iter().map(ToString::to_string).collect();
                 write!(f, "data validation failed: {}", list.join("; "))
             }
+            NodeError::Item(failure) => fmt::Display::fmt(failure, f),
             NodeError::Argument { index, problem } => write!(f, "argument {index}: {problem}"),
         }
     }
@@ -138,6 +148,11 @@ impl<'a> Args<'a> {
     /// Whether the call has no parameters.
     pub fn is_empty(&self) -> bool {
         self.refs.is_empty()
+    }
+
+    /// Parameter `i` as the type-erased shared value, or `None` when nothing provides it.
+    pub(crate) fn value_opt(&mut self, i: usize) -> Option<Value> {
+        self.value_for_owned(i)
     }
 
     /// Parameter `i` as the type-erased shared value (moved out of its slot on last use).
@@ -203,5 +218,30 @@ impl<'a> Args<'a> {
                 .map(Some)
                 .map_err(|_| NodeError::Argument { index: i, problem: WRONG_TYPE }),
         }
+    }
+
+    /// Parameter `i`, a `Collect<T>`: the gathered per-item values of a block node, each moved
+    /// when nothing else holds it, cloned otherwise.
+    pub fn collect<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        i: usize,
+    ) -> Result<crate::map::Collect<T>, NodeError> {
+        let wrong = NodeError::Argument { index: i, problem: WRONG_TYPE };
+        let value = self.value(i)?;
+        let values = match value.downcast_arc::<crate::map::Gathered>() {
+            Ok(gathered) => match Arc::try_unwrap(gathered) {
+                Ok(gathered) => gathered.0,
+                Err(shared) => shared.0.clone(),
+            },
+            Err(_) => return Err(wrong),
+        };
+        let mut items = Vec::with_capacity(values.len());
+        for v in values {
+            match v.into_inner::<T>() {
+                Ok(item) => items.push(item),
+                Err(_) => return Err(wrong),
+            }
+        }
+        Ok(crate::map::Collect::from(items))
     }
 }

@@ -42,6 +42,7 @@ pub(crate) fn run(
                 }
                 slots[step.out as usize] = Some(value);
             }
+            Ok(Err(NodeError::Item(failure))) => return Err(Error::NodeFailed(failure)),
             Ok(Err(e)) => return Err(failure(graph, step.node, cause_of(e))),
             Err(payload) => {
                 return Err(failure(graph, step.node, Cause::Panicked(panic_message(&*payload))));
@@ -73,7 +74,7 @@ fn cause_of(e: NodeError) -> Cause {
 }
 
 pub(crate) fn failure(graph: &Graph, node: u32, cause: Cause) -> Error {
-    Error::NodeFailed(Box::new(NodeFailure { site: graph.node(node).site(), cause }))
+    Error::NodeFailed(Box::new(NodeFailure { site: graph.node(node).site(), cause, item: None }))
 }
 
 /// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).
