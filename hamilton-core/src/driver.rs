@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::{Error, Problem, Problems, Site, ValueRole, suggest};
+use crate::execute::executor::Executor;
 use crate::execute::plan::{self, Plan, Shape};
-use crate::execute::sequential;
 use crate::graph::lineage::{Direction, TagFilter, Variable};
 use crate::graph::{Graph, NodeKind, SpecRef, build};
 use crate::outputs::Outputs;
@@ -44,6 +44,7 @@ pub struct Builder {
     config: Config,
     nodes: Vec<NodeSpec>,
     later_module_wins: bool,
+    executor: Executor,
 }
 
 impl Builder {
@@ -81,11 +82,20 @@ impl Builder {
         self
     }
 
+    /// Chooses how requests run (default: [`Executor::Sequential`]). See [`Executor`].
+    pub fn with_executor(mut self, executor: Executor) -> Self {
+        self.executor = executor;
+        self
+    }
+
     /// Resolves config variants, links and checks the graph. Every problem is reported at once.
     pub fn build(self) -> Result<Driver, Error> {
         let mut problems = Vec::new();
         if self.selections.is_empty() && self.nodes.is_empty() {
             problems.push(Problem::NothingSelected);
+        }
+        if self.executor == (Executor::Parallel { threads: 0 }) {
+            problems.push(Problem::NoExecutorThreads);
         }
         let mut specs: Vec<SpecRef> = Vec::new();
         for selection in &self.selections {
@@ -121,7 +131,12 @@ impl Builder {
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
-        Ok(Driver { graph, config: self.config, plans: Mutex::new(HashMap::new()) })
+        Ok(Driver {
+            graph,
+            config: self.config,
+            executor: self.executor,
+            plans: Mutex::new(HashMap::new()),
+        })
     }
 }
 
@@ -129,6 +144,7 @@ impl Builder {
 pub struct Driver {
     graph: Graph,
     config: Config,
+    executor: Executor,
     plans: Mutex<HashMap<Shape, Arc<Plan>>>,
 }
 
@@ -141,6 +157,11 @@ impl Driver {
     /// The config the graph was built with.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The executor that runs this driver's requests.
+    pub fn executor(&self) -> Executor {
+        self.executor
     }
 
     /// Computes `outputs` from `inputs`, running only the nodes they need.
@@ -160,7 +181,7 @@ impl Driver {
         overrides: Overrides,
     ) -> Result<Outputs, Error> {
         let plan = self.prepare(outputs, &inputs, &overrides)?;
-        sequential::run(&self.graph, &plan, inputs, overrides)
+        self.executor.run(&self.graph, &plan, inputs, overrides)
     }
 
     /// A dry run: reports exactly the problems [`execute_with`](Driver::execute_with) would,
@@ -238,7 +259,12 @@ impl Driver {
         if let Some(plan) = cached {
             return Ok(plan);
         }
-        let plan = Arc::new(plan::plan(&self.graph, &shape)?);
+        // The items of a map/collect block are the parallel executor's unit of work too.
+        let threads = match self.executor {
+            Executor::Parallel { threads } => threads,
+            _ => 1,
+        };
+        let plan = Arc::new(plan::plan(&self.graph, &shape, threads)?);
         let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
         if plans.len() >= PLAN_CACHE_LIMIT {
             plans.clear();
@@ -363,6 +389,7 @@ impl std::fmt::Debug for Driver {
         f.debug_struct("Driver")
             .field("nodes", &self.graph.nodes.len())
             .field("config", &self.config)
+            .field("executor", &self.executor)
             .finish()
     }
 }

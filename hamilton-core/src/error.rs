@@ -260,6 +260,8 @@ pub enum Problem {
         /// The nodes outside the block on the loop (or the collect node inside its own block).
         nodes: Vec<Site>,
     },
+    /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
+    NoExecutorThreads,
 }
 
 impl Problem {
@@ -287,6 +289,7 @@ impl Problem {
             Problem::CollectWithoutBlock { .. } => "H037",
             Problem::BlockNodeInRequest { .. } => "H038",
             Problem::BlockCycle { .. } => "H039",
+            Problem::NoExecutorThreads => "H030",
         }
     }
 }
@@ -488,6 +491,12 @@ impl fmt::Display for Problem {
                      block after the collect"
                 )
             }
+            Problem::NoExecutorThreads => write!(
+                f,
+                "the parallel executor was given 0 threads; it needs at least 1\n  \
+                 help: use Executor::parallel() for one thread per core, or \
+                 Executor::Parallel {{ threads: n }} with n >= 1"
+            ),
         }
     }
 }

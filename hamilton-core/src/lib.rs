@@ -62,6 +62,7 @@ pub use error::{
     Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole,
 };
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
+pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
 pub use map::{Collect, ExpandSpec, Parallelizable};
 pub use outputs::Outputs;
@@ -117,9 +118,9 @@ macro_rules! module {
 /// What a pipeline module needs: the attributes, the driver and its value types.
 pub mod prelude {
     pub use crate::{
-        Collect, Config, Driver, Error, Inputs, Outputs, Overrides, Parallelizable, TagFilter,
-        check_output, check_output_custom, config_when, config_when_default, config_when_in,
-        config_when_not, node, tag,
+        Collect, Config, Driver, Error, Executor, Inputs, Outputs, Overrides, Parallelizable,
+        TagFilter, check_output, check_output_custom, config_when, config_when_default,
+        config_when_in, config_when_not, node, tag,
     };
 }
 

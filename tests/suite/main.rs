@@ -4,6 +4,7 @@ mod config;
 mod execution;
 mod lineage;
 mod map_collect;
+mod parallel;
 mod params;
 mod quality;
 mod requests;

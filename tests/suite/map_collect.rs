@@ -8,9 +8,18 @@ use crate::at;
 
 const SRC: &str = include_str!("map_collect.rs");
 
-/// The executors every behaviour is checked under.
+/// The executors every behaviour is checked under: sequential, and parallel on 2 and 4 threads
+/// (items are the parallel executor's unit of work).
 fn drivers(module: hamilton_core::ModuleRef) -> Vec<Driver> {
-    vec![Driver::builder().with_modules([module]).build().unwrap()]
+    let executors = [
+        Executor::Sequential,
+        Executor::Parallel { threads: 2 },
+        Executor::Parallel { threads: 4 },
+    ];
+    executors
+        .into_iter()
+        .map(|e| Driver::builder().with_modules([module]).with_executor(e).build().unwrap())
+        .collect()
 }
 
 fn build_error(module: hamilton_core::ModuleRef) -> Error {

@@ -4,7 +4,7 @@
 //! nodes are overridden), so the driver computes it once per shape and reuses it.
 
 use super::args::ArgRef;
-use super::block::{self as run_block, BlockPlan, InnerStep};
+use super::block::{self as run_block, BlockPlan};
 use crate::error::Problem;
 use crate::graph::block;
 use crate::graph::{Graph, NodeKind};
@@ -49,6 +49,9 @@ pub(crate) struct Step {
     pub(crate) args: (u32, u32),
     /// Range into [`Plan::release`]: slots to drop once this step has run.
     pub(crate) release: (u32, u32),
+    /// A map/collect block (the step's node is its expand node): run per item by
+    /// [`block::run`](super::block::run) instead of `call`.
+    pub(crate) block: Option<std::sync::Arc<BlockPlan>>,
 }
 
 /// A flat, indexed plan for one request shape.
@@ -60,6 +63,8 @@ pub(crate) struct Plan {
     pub(crate) release: Vec<u32>,
     /// (slot, node) of each requested output, in request order.
     pub(crate) outputs: Vec<(u32, u32)>,
+    /// The parallel executor's view of the steps' dependencies, made on its first run.
+    pub(crate) schedule: std::sync::OnceLock<super::parallel::Schedule>,
 }
 
 impl Plan {
@@ -74,17 +79,9 @@ impl Plan {
     }
 }
 
-/// Plans `shape` over `graph`, or returns every problem (unknown outputs, missing inputs).
-pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
-    plan_with(graph, shape, 1)
-}
-
-/// [`plan`], letting the items of map/collect blocks use up to `threads` threads.
-pub(crate) fn plan_with(
-    graph: &Graph,
-    shape: &Shape,
-    threads: usize,
-) -> Result<Plan, Vec<Problem>> {
+/// Plans `shape` over `graph`, or returns every problem (unknown outputs, missing inputs). The
+/// items of map/collect blocks may use up to `threads` threads.
+pub(crate) fn plan(graph: &Graph, shape: &Shape, threads: usize) -> Result<Plan, Vec<Problem>> {
     let n = graph.nodes.len();
     let mut problems = Vec::new();
     let mut outputs = Vec::with_capacity(shape.outputs.len());
@@ -207,6 +204,7 @@ pub(crate) fn plan_with(
             out: slot_of[i as usize],
             args: (start, args.len() as u32),
             release: (0, 0),
+            block: None,
         });
         synthetic.push(false);
     }
@@ -259,7 +257,15 @@ pub(crate) fn plan_with(
     }
 
     let outputs = outputs.iter().map(|&o| (slot_of[o as usize], o)).collect();
-    Ok(Plan { slots: slots as usize, preload, steps, args, release, outputs })
+    Ok(Plan {
+        slots: slots as usize,
+        preload,
+        steps,
+        args,
+        release,
+        outputs,
+        schedule: std::sync::OnceLock::new(),
+    })
 }
 
 /// The missing-input problem for external `i`, unless every consumer in the plan takes it as
@@ -388,7 +394,7 @@ fn plan_block<C: Fn(u32) -> bool>(
     let local_slots = first_member as usize + members.len();
     let gathered_local: Vec<u32> = gathered.iter().map(|x| local_of[x]).collect();
 
-    let mut steps: Vec<InnerStep> = Vec::with_capacity(members.len());
+    let mut steps: Vec<Step> = Vec::with_capacity(members.len());
     let mut inner_args: Vec<ArgRef> = Vec::new();
     let mut last_use = vec![u32::MAX; local_slots];
     for (s, &m) in members.iter().enumerate() {
@@ -411,16 +417,17 @@ fn plan_block<C: Fn(u32) -> bool>(
             };
             inner_args.push(ArgRef { slot, take: false });
         }
-        steps.push(InnerStep {
+        steps.push(Step {
+            node: m,
             call: spec.call.clone(),
             declared: match spec.call {
                 Call::Fn(_) => None,
-                Call::Dynamic(_) => Some((spec.output.id, spec.output.name)),
+                Call::Dynamic(_) => Some(spec.output.id),
             },
             out: local_of[&m],
             args: (start, inner_args.len() as u32),
             release: (0, 0),
-            site: spec.site(),
+            block: None,
         });
     }
     // The item and block values die with their last consumer in the block, unless gathered.
@@ -454,7 +461,7 @@ fn plan_block<C: Fn(u32) -> bool>(
     let Some(expand_spec) = expand.expand().copied() else { return Vec::new() };
     let plan = BlockPlan {
         expand: expand_spec,
-        expand_site: expand.site(),
+        expand_node: e,
         slots: local_slots,
         outer: outer_slots.len(),
         steps,
@@ -468,15 +475,17 @@ fn plan_block<C: Fn(u32) -> bool>(
     *slots += 1;
     let mut block_args = vec![ArgRef { slot: at.slot_of[e as usize], take: false }];
     block_args.extend(outer_slots.iter().map(|&slot| ArgRef { slot, take: false }));
-    let step = |call: Call, out: u32| Step {
+    let step = |call: Call, out: u32, block: Option<std::sync::Arc<BlockPlan>>| Step {
         node: e,
         call,
         declared: None,
         out,
         args: (0, 0),
         release: (0, 0),
+        block,
     };
-    emitted.push((step(run_block::block_call(plan), out), block_args));
+    let block = Some(std::sync::Arc::new(plan));
+    emitted.push((step(Call::Fn(run_block::outside_the_seam), out, block), block_args));
     if gathered.len() == 1 {
         gathered_slot[gathered[0] as usize] = out;
     } else {
@@ -485,7 +494,7 @@ fn plan_block<C: Fn(u32) -> bool>(
             *slots += 1;
             gathered_slot[x as usize] = list;
             emitted.push((
-                step(run_block::pick_call(k), list),
+                step(run_block::pick_call(k), list, None),
                 vec![ArgRef { slot: out, take: false }],
             ));
         }
