@@ -7,6 +7,7 @@
 //! cargo run --release -p hamilton-bench --features large     # also N = 10000
 //! cargo run --release -p hamilton-bench -- w1 --no-wait      # only W1, no quiet-machine guard
 //! cargo run --release -p hamilton-bench -- w3                # only W3 (polars, 1M rows)
+//! cargo run --release -p hamilton-bench -- w5                # only W5 (map/collect)
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
@@ -16,6 +17,7 @@
 mod graphs;
 mod measure;
 mod w3;
+mod w5;
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -80,6 +82,7 @@ struct Options {
     w1: bool,
     w2: bool,
     w3: bool,
+    w5: bool,
     /// The W3 parquet file.
     data: String,
     wait: bool,
@@ -107,12 +110,13 @@ struct Profile {
 }
 
 const USAGE: &str = "\
-usage: hamilton-bench [w1] [w2] [w3] [--runs K] [--no-wait] [--data PATH]
+usage: hamilton-bench [w1] [w2] [w3] [w5] [--runs K] [--no-wait] [--data PATH]
        hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
   w1          graph build (all shapes and sizes)
   w2          execution overhead (chain; fanin and fantree)
   w3          polars feature engineering, 1,000,000 rows, end to end
-  (none)      all three
+  w5          map/collect: Parallelizable over N = 100 / 1,000 / 10,000 items
+  (none)      all four
   --runs K    K independent runs per figure, reporting the median of the run medians and
               their spread (default 3, as the Python figures)
   --data PATH the W3 parquet file (default: benches/data/w3_data.parquet)
@@ -149,6 +153,7 @@ fn parse_args() -> Result<Options, String> {
         w1: false,
         w2: false,
         w3: false,
+        w5: false,
         data: DEFAULT_DATA.to_string(),
         wait: true,
         runs: 3,
@@ -171,15 +176,17 @@ fn parse_args() -> Result<Options, String> {
             "w1" => o.w1 = true,
             "w2" => o.w2 = true,
             "w3" => o.w3 = true,
+            "w5" => o.w5 = true,
             "--no-wait" => o.wait = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !o.w1 && !o.w2 && !o.w3 {
+    if !o.w1 && !o.w2 && !o.w3 && !o.w5 {
         o.w1 = true;
         o.w2 = true;
         o.w3 = true;
+        o.w5 = true;
     }
     Ok(o)
 }
@@ -216,6 +223,9 @@ fn main() -> ExitCode {
     }
     if options.w3 {
         w3(&options.data, rules(5), &mut report);
+    }
+    if options.w5 {
+        w5::w5(rules(20), &mut report);
     }
     if !report.targets.is_empty() {
         println!("## Targets\n");
@@ -271,10 +281,11 @@ fn environment(options: &Options) {
         .unwrap_or_else(|| "unknown".to_string());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let workloads: Vec<&str> = [(options.w1, "W1"), (options.w2, "W2"), (options.w3, "W3")]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
-        .collect();
+    let workloads: Vec<&str> =
+        [(options.w1, "W1"), (options.w2, "W2"), (options.w3, "W3"), (options.w5, "W5")]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
     println!("# hamilton-rs benchmarks ({})\n", workloads.join(", "));
     println!("| item | value |\n|---|---|");
     println!("| machine | {cores} × {cpu}, Linux {} |", kernel.trim());

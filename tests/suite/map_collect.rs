@@ -512,3 +512,92 @@ fn a_block_node_collecting_its_own_block_is_rejected() {
     let odd = at(SRC, "map_collect.rs", "fn odd(item: &u64", 0);
     assert!(err.to_string().contains(&format!("\n  `odd`: fn odd at {odd}")), "{err}");
 }
+
+/// The example of `docs/map-collect.md`, as written there.
+mod guide {
+    use hamilton_core::prelude::*;
+
+    /// One item per file name.
+    #[node]
+    fn file(names: &Vec<String>) -> Parallelizable<String> {
+        names.iter().cloned().collect()
+    }
+
+    /// Runs once per item: `file` is one `String` here.
+    #[node]
+    fn words(file: &str, separator: &str) -> usize {
+        file.split(separator).count()
+    }
+
+    /// Runs once per item.
+    #[node]
+    fn weighted(words: usize, weight: &usize) -> usize {
+        words * weight
+    }
+
+    /// Runs once: the per-item values of `weighted`, in item order.
+    #[node]
+    fn total_words(weighted: Collect<usize>) -> usize {
+        weighted.into_iter().sum()
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn the_guide_example_computes_what_it_says() {
+    for dr in drivers(guide::MODULE) {
+        let inputs = Inputs::new()
+            .with("names", vec!["a_b".to_string(), "c_d_e".to_string()])
+            .with("separator", "_".to_string())
+            .with("weight", 10_usize);
+        let out = dr.execute(&["total_words"], inputs).unwrap();
+        assert_eq!(*out.get::<usize>("total_words").unwrap(), 50);
+    }
+}
+
+mod concurrent {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use hamilton_core::prelude::*;
+
+    pub(super) static RUNNING: AtomicUsize = AtomicUsize::new(0);
+    pub(super) static MOST: AtomicUsize = AtomicUsize::new(0);
+
+    #[node]
+    fn job(jobs: &u64) -> Parallelizable<u64> {
+        (0..*jobs).collect()
+    }
+
+    /// Notes how many items run at once.
+    #[node]
+    fn done(job: &u64) -> u64 {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        MOST.fetch_max(now, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(20));
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        *job
+    }
+
+    #[node]
+    fn all_done(done: Collect<u64>) -> Vec<u64> {
+        done.into_vec()
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn items_run_at_the_same_time_under_the_parallel_executor() {
+    use std::sync::atomic::Ordering;
+    let dr = Driver::builder()
+        .with_modules([concurrent::MODULE])
+        .with_executor(Executor::Parallel { threads: 2 })
+        .build()
+        .unwrap();
+    concurrent::MOST.store(0, Ordering::SeqCst);
+    let out = dr.execute(&["all_done"], Inputs::new().with("jobs", 8_u64)).unwrap();
+    assert_eq!(out.get::<Vec<u64>>("all_done").unwrap(), &(0..8).collect::<Vec<u64>>());
+    assert_eq!(concurrent::MOST.load(Ordering::SeqCst), 2);
+}
