@@ -183,6 +183,18 @@ pub mod __private {
     /// Checks (at compile time, spanned on the user's type) that a by-value parameter is `Clone`.
     pub fn require_clone<T: ByValue>() {}
 
+    /// A collect node takes the gathered values by value.
+    #[diagnostic::on_unimplemented(
+        message = "the values of `Collect<{Self}>` must be `Clone`",
+        label = "not `Clone`",
+        note = "a collect node takes the gathered values by value (moved when nothing else holds them, cloned otherwise): derive `Clone`, or make the block node return `Arc<{Self}>`"
+    )]
+    pub trait CollectItem: Clone {}
+    impl<T: Clone> CollectItem for T {}
+
+    /// Checks (at compile time, spanned on the user's type) that a `Collect<T>`'s `T` is `Clone`.
+    pub fn require_collect_item<T: CollectItem>() {}
+
     /// The error type of a fallible node must convert into a boxed error.
     #[diagnostic::on_unimplemented(
         message = "the error type `{Self}` of a fallible node must convert into `Box<dyn Error + Send + Sync>`",

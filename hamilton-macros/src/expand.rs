@@ -418,8 +418,11 @@ fn checks(params: &[Param], output: &Output) -> TokenStream {
     for p in params {
         let vt = &p.value_ty;
         checks.push(quote_spanned!(vt.span()=> __h::require_value::<#vt>();));
-        if matches!(p.kind, Kind::Owned | Kind::OptionOwned | Kind::Collect) {
+        if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
             checks.push(quote_spanned!(vt.span()=> __h::require_clone::<#vt>();));
+        }
+        if p.kind == Kind::Collect {
+            checks.push(quote_spanned!(vt.span()=> __h::require_collect_item::<#vt>();));
         }
     }
     quote!(#(#checks)*)
