@@ -519,7 +519,7 @@ mod guide {
 
     /// One item per file name.
     #[node]
-    fn file(names: &Vec<String>) -> Parallelizable<String> {
+    fn file(names: &[String]) -> Parallelizable<String> {
         names.iter().cloned().collect()
     }
 
