@@ -286,10 +286,14 @@ impl Driver {
         // An expand node's override may also be the list of its items.
         let list = node.expand().map(|e| e.list.id);
         if entry.type_id != node.ty.id && Some(entry.type_id) != list {
+            let expected = match node.expand() {
+                Some(e) => format!("{} (or {})", node.ty.display_name(), (e.list.name)()),
+                None => node.ty.display_name().to_string(),
+            };
             problems.push(Problem::WrongValueType {
                 name: node.name.to_string(),
                 role,
-                expected: node.ty.display_name().to_string(),
+                expected,
                 got: (entry.type_name)().to_string(),
                 needed_by: self.first_consumer_site(i),
             });

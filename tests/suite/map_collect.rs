@@ -473,13 +473,14 @@ fn a_block_needing_its_own_collected_value_is_rejected() {
     let item = at(SRC, "map_collect.rs", "fn item(n: &u64)", 0);
     let most = at(SRC, "map_collect.rs", "fn most(doubled: Collect<u64>)", 0);
     let msg = err.to_string();
-    assert!(
-        msg.starts_with(&format!(
+    assert_eq!(
+        msg,
+        format!(
             "1 problem found:\n\nerror[H039]: the block of `item` (fn item at {item}) needs a \
              value computed from its own collected values: a block runs as a whole, before the \
-             nodes that collect from it\n  `most`: fn most at {most}"
-        )),
-        "{msg}"
+             nodes that collect from it\n  `most`: fn most at {most}\n  help: compute these \
+             values from the block's inputs, or start a second block after the collect"
+        )
     );
 }
 
@@ -600,4 +601,20 @@ fn items_run_at_the_same_time_under_the_parallel_executor() {
     let out = dr.execute(&["all_done"], Inputs::new().with("jobs", 8_u64)).unwrap();
     assert_eq!(out.get::<Vec<u64>>("all_done").unwrap(), &(0..8).collect::<Vec<u64>>());
     assert_eq!(concurrent::MOST.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn an_expand_override_of_another_type_names_both_accepted_types() {
+    let dr = Driver::builder().with_modules([squares::MODULE]).build().unwrap();
+    let overrides = Overrides::new().with("number", vec![1_i32]);
+    let err = dr.execute_with(&["total"], Inputs::new(), overrides).unwrap_err();
+    assert_eq!(err.codes(), vec!["H012"]);
+    let msg = err.to_string();
+    assert!(
+        msg.contains(
+            "override `number` has type alloc::vec::Vec<i32>, but the graph needs \
+             Parallelizable<u64> (or alloc::vec::Vec<u64>)"
+        ),
+        "{msg}"
+    );
 }

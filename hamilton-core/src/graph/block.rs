@@ -223,13 +223,25 @@ fn schedule(graph: &mut Graph, problems: &mut Vec<Problem>) {
         graph.blocks.schedule = order;
         return;
     }
-    // Each stuck block, with the stuck nodes outside blocks (those on its loop).
+    // Each stuck block, with the nodes outside blocks on its loop: stuck nodes from which the
+    // block is reached again (walking the unit edges backwards from the block).
     for (b, block) in graph.blocks.blocks.iter().enumerate() {
         if pending[n + b] == 0 {
             continue;
         }
+        let mut upstream = vec![false; units];
+        let mut stack = vec![(n + b) as u32];
+        while let Some(to) = stack.pop() {
+            for &(from, _) in edges.iter().filter(|e| e.1 == to) {
+                if pending[from as usize] > 0
+                    && !std::mem::replace(&mut upstream[from as usize], true)
+                {
+                    stack.push(from);
+                }
+            }
+        }
         let nodes = (0..n)
-            .filter(|&u| is_unit(u) && pending[u] > 0)
+            .filter(|&u| is_unit(u) && upstream[u])
             .map(|u| graph.node(u as u32).site())
             .collect();
         problems.push(Problem::BlockCycle { expand: graph.node(block.expand).site(), nodes });
