@@ -514,7 +514,7 @@ fn a_block_node_collecting_its_own_block_is_rejected() {
     assert!(err.to_string().contains(&format!("\n  `odd`: fn odd at {odd}")), "{err}");
 }
 
-/// The example of `docs/map-collect.md`, as written there.
+/// The example of the Map/collect section of `docs/execution.md`, as written there.
 mod guide {
     use hamilton_core::prelude::*;
 
