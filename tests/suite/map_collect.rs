@@ -618,3 +618,42 @@ fn an_expand_override_of_another_type_names_both_accepted_types() {
         "{msg}"
     );
 }
+
+mod validated {
+    use hamilton_core::prelude::*;
+
+    #[node]
+    fn reading(count: &u64) -> Parallelizable<f64> {
+        (0..*count).map(|i| i as f64).collect()
+    }
+
+    /// Checked per item.
+    #[node]
+    #[check_output(range = (0.0, 2.0), importance = "fail")]
+    fn level(reading: &f64) -> f64 {
+        *reading
+    }
+
+    #[node]
+    fn levels(level: Collect<f64>) -> Vec<f64> {
+        level.into_vec()
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn validators_of_a_block_node_check_every_item_and_name_the_failing_one() {
+    for dr in drivers(validated::MODULE) {
+        let out = dr.execute(&["levels"], Inputs::new().with("count", 3_u64)).unwrap();
+        assert_eq!(out.get::<Vec<f64>>("levels").unwrap(), &vec![0.0, 1.0, 2.0]);
+        let err = dr.execute(&["levels"], Inputs::new().with("count", 5_u64)).unwrap_err();
+        assert_eq!(err.codes(), vec!["H020"]);
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("error[H020]: data validation failed for node `level`")
+                && msg.contains("on item 3 (counted from 0): 1 validator of importance `fail`"),
+            "{msg}"
+        );
+    }
+}
