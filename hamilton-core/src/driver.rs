@@ -1,10 +1,12 @@
 //! [`Builder`] and [`Driver`]: choose modules and config, build and validate the graph once,
 //! then execute requests against it.
 
+mod wiring;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::error::{Error, Problem, Problems, Site, ValueRole, suggest};
+use crate::error::{Error, Problem, Problems, Site, ValueRole, short_type_name, suggest};
 use crate::execute::executor::Executor;
 use crate::execute::plan::{self, Plan, Shape};
 use crate::graph::lineage::{Direction, TagFilter, Variable};
@@ -44,8 +46,12 @@ pub struct Builder {
     config: Config,
     nodes: Vec<NodeSpec>,
     later_module_wins: bool,
+    /// Strict mode's declared inputs ([`Builder::with_inputs`]).
+    declared: Option<Vec<wiring::Declared>>,
     executor: Executor,
 }
+
+pub use wiring::ExternalInput;
 
 impl Builder {
     /// Selects the nodes of these modules and their submodules (handles made by
@@ -124,8 +130,13 @@ impl Builder {
         }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
         let graph = match build::build(specs, &self.config, self.later_module_wins) {
-            Ok(graph) if problems.is_empty() => graph,
-            Ok(_) => return Err(Error::Invalid(Problems(problems))),
+            Ok(graph) => {
+                wiring::check(&graph, &self.config, self.declared.as_deref(), &mut problems);
+                if !problems.is_empty() {
+                    return Err(Error::Invalid(Problems(problems)));
+                }
+                graph
+            }
             Err(more) => {
                 problems.extend(more.0);
                 return Err(Error::Invalid(Problems(problems)));
@@ -244,12 +255,52 @@ impl Driver {
             provided,
             overridden,
         };
+        if problems.iter().any(|p| matches!(p, Problem::WrongValueType { .. })) {
+            self.name_consumers_in_request(&shape, &mut problems);
+        }
         match self.plan_for(shape) {
             Ok(plan) if problems.is_empty() => Ok(plan),
             Ok(_) => Err(Error::Invalid(Problems(problems))),
             Err(more) => {
-                problems.extend(more);
+                for mut problem in more {
+                    if let Problem::MissingInput { name, hint, .. } = &mut problem {
+                        *hint = wiring::input_hint(&self.graph, &self.config, name);
+                    }
+                    problems.push(problem);
+                }
                 Err(Error::Invalid(Problems(problems)))
+            }
+        }
+    }
+
+    /// Points the "needed by" of each wrong-type input or override at a function the request
+    /// runs (rather than any consumer in the graph); none when only the request itself asks for
+    /// the value.
+    fn name_consumers_in_request(&self, shape: &Shape, problems: &mut [Problem]) {
+        let graph = &self.graph;
+        let mut needed = vec![false; graph.nodes.len()];
+        let mut stack: Vec<u32> = shape.outputs.iter().filter_map(|o| graph.lookup(o)).collect();
+        let requested = stack.clone();
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut needed[i as usize], true)
+                || shape.overridden.binary_search(&i).is_ok()
+            {
+                continue;
+            }
+            stack.extend(graph.deps_of(i).iter().filter(|&&d| !needed[d as usize]));
+        }
+        let runs = |u: u32| needed[u as usize] && shape.overridden.binary_search(&u).is_err();
+        for problem in problems.iter_mut() {
+            let Problem::WrongValueType { name, needed_by, .. } = problem else { continue };
+            let Some(i) = graph.lookup(name) else { continue };
+            let in_request = graph
+                .users_of(i)
+                .iter()
+                .copied()
+                .filter(|&u| runs(u))
+                .find_map(|u| graph.node(u).spec().map(|s| s.site()));
+            if in_request.is_some() || requested.contains(&i) {
+                *needed_by = in_request;
             }
         }
     }
@@ -294,7 +345,16 @@ impl Driver {
                 name: node.name.to_string(),
                 role,
                 expected,
-                got: (entry.type_name)().to_string(),
+                got: {
+                    // Short (`Vec<f32>`), unless that reads like the expected type.
+                    let short = short_type_name((entry.type_name)());
+                    if short == node.ty.display_name() || short == short_type_name((node.ty.name)())
+                    {
+                        (entry.type_name)().to_string()
+                    } else {
+                        short
+                    }
+                },
                 needed_by: self.first_consumer_site(i),
             });
         }

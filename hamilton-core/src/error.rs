@@ -60,6 +60,43 @@ pub struct Consumer {
     pub value_type: String,
 }
 
+/// A config variant of a node that exists but does not take part under the config: one of its
+/// conditions does not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InactiveVariant {
+    /// Where the variant is.
+    pub site: Site,
+    /// Each condition that does not hold, with what the config has for its key, e.g.
+    /// `config_when(region = "eu"), but config has region = "EU"`.
+    pub unmet: Vec<String>,
+}
+
+/// Why a name may have become an external input by mistake: the hints that
+/// [`Problem::MissingInput`] and [`Problem::UndeclaredInput`] show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InputHint {
+    /// The closest node or config key, when the input's name looks like a typo of it.
+    pub suggestion: Option<String>,
+    /// Config variants of a node of this very name whose conditions did not hold.
+    pub inactive_variants: Vec<InactiveVariant>,
+}
+
+impl fmt::Display for InputHint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        did_you_mean(f, &self.suggestion)?;
+        if !self.inactive_variants.is_empty() {
+            write!(
+                f,
+                "\n  note: a node of this name exists, but none of its config variants applies:"
+            )?;
+            for v in &self.inactive_variants {
+                write!(f, "\n    {} needs {}", v.site, v.unmet.join(" and "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Whether an input-like value came as an input or an override.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueRole {
@@ -179,6 +216,8 @@ pub enum Problem {
         type_name: String,
         /// Every function of the request that needs it (empty when it was requested directly).
         consumers: Vec<Site>,
+        /// A did-you-mean and the config variants of this name that did not apply.
+        hint: InputHint,
     },
     /// H011: a name that is no node of the graph.
     UnknownNode {
@@ -218,6 +257,45 @@ pub enum Problem {
     },
     /// H019: the builder was given no module and no node.
     NothingSelected,
+    /// H023: in strict mode ([`Builder::with_inputs`](crate::Builder::with_inputs)), a parameter
+    /// names an external input that was not declared.
+    UndeclaredInput {
+        /// The input name.
+        name: String,
+        /// The type it is needed as.
+        type_name: String,
+        /// Every function that takes it.
+        consumers: Vec<Site>,
+        /// A did-you-mean and the config variants of this name that did not apply.
+        hint: InputHint,
+    },
+    /// H024: in strict mode, a declared input that is no external input of the graph: no node
+    /// takes it, or a function or config entry provides it.
+    UnusedDeclaredInput {
+        /// The declared name.
+        name: String,
+        /// What provides the value instead, if anything.
+        provided_by: Option<Producer>,
+        /// The closest undeclared external input, when the declared name looks like a typo of it.
+        suggestion: Option<String>,
+    },
+    /// H025: in strict mode, a declared input whose declared type is not what its consumers need.
+    DeclaredInputType {
+        /// The input name.
+        name: String,
+        /// The declared type.
+        declared: String,
+        /// The consumers that need another type.
+        consumers: Vec<Consumer>,
+    },
+    /// H026: a config key that no `config_when` condition reads and no node takes (an error in
+    /// strict mode, a `tracing` warning otherwise).
+    UnusedConfigKey {
+        /// The key.
+        key: String,
+        /// The closest key that a condition reads or an input name, when it looks like a typo.
+        suggestion: Option<String>,
+    },
     /// H035: an expand node (returning `Parallelizable<T>`) inside the block of another.
     NestedBlock {
         /// The inner expand node, which would run once per item of the outer one.
@@ -284,6 +362,10 @@ impl Problem {
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
             Problem::InvalidValidator { .. } => "H022",
+            Problem::UndeclaredInput { .. } => "H023",
+            Problem::UnusedDeclaredInput { .. } => "H024",
+            Problem::DeclaredInputType { .. } => "H025",
+            Problem::UnusedConfigKey { .. } => "H026",
             Problem::NestedBlock { .. } => "H035",
             Problem::NodeInTwoBlocks { .. } => "H036",
             Problem::CollectWithoutBlock { .. } => "H037",
@@ -312,7 +394,8 @@ impl fmt::Display for Problem {
             Problem::EmptyModule { path, location } => write!(
                 f,
                 "module `{path}` (module!() at {location}) holds no #[node] function\n  \
-                 help: add #[node] functions to it or its submodules, or drop it from with_modules"
+                 help: add #[node] functions to it or its submodules, or drop it from with_modules; \
+                 `hamilton_core::module!();` goes in the module that holds the nodes (or a parent)"
             ),
             Problem::DuplicateNode { name, first, second } => write!(
                 f,
@@ -360,6 +443,13 @@ impl fmt::Display for Problem {
                     consumer.site,
                     consumer.param_type,
                     consumer.value_type
+                )?;
+                same_spelling_help(
+                    f,
+                    name,
+                    (&produced.0, &produced.1),
+                    &consumer.param_type,
+                    &consumer.value_type,
                 )
             }
             Problem::InputTypeConflict { name, consumers } => {
@@ -394,17 +484,17 @@ impl fmt::Display for Problem {
                 "keys present in both config and inputs: {}; config and inputs must be disjoint",
                 quoted(keys)
             ),
-            Problem::MissingInput { name, type_name, consumers } => {
+            Problem::MissingInput { name, type_name, consumers, hint } => {
                 write!(f, "required input `{name}` ({type_name}) was not provided")?;
                 if consumers.is_empty() {
-                    write!(f, "; it was requested as an output")
+                    write!(f, "; it was requested as an output")?;
                 } else {
                     write!(f, "; needed by:")?;
                     for c in consumers {
                         write!(f, "\n  `{}`: {c}", c.node)?;
                     }
-                    Ok(())
                 }
+                hint.fmt(f)
             }
             Problem::UnknownNode { name, role, suggestion } => {
                 write!(f, "unknown {role} `{name}`: no node has this name")?;
@@ -429,8 +519,55 @@ impl fmt::Display for Problem {
             Problem::NothingSelected => write!(
                 f,
                 "the driver has no nodes: no module was selected\n  \
-                 help: pass module handles to with_modules([my_pipeline::MODULE])"
+                 help: pass module handles to with_modules([my_pipeline::MODULE]); a module gets \
+                 its `MODULE` from a `hamilton_core::module!();` line in it"
             ),
+            Problem::UndeclaredInput { name, type_name, consumers, hint } => {
+                write!(
+                    f,
+                    "`{name}` ({type_name}) is an external input, but it is not declared in \
+                     with_inputs; taken by:"
+                )?;
+                for c in consumers {
+                    write!(f, "\n  `{}`: {c}", c.node)?;
+                }
+                hint.fmt(f)?;
+                if hint.suggestion.is_none() && hint.inactive_variants.is_empty() {
+                    write!(f, "\n  help: declare it with with_inputs, or rename the parameter")?;
+                }
+                Ok(())
+            }
+            Problem::UnusedDeclaredInput { name, provided_by, suggestion } => {
+                match provided_by {
+                    None => write!(f, "declared input `{name}` is taken by no node")?,
+                    Some(p) => {
+                        write!(f, "declared input `{name}` is no external input: {p} provides it")?
+                    }
+                }
+                did_you_mean(f, suggestion)?;
+                if suggestion.is_none() {
+                    write!(f, "\n  help: remove it from with_inputs")?;
+                }
+                Ok(())
+            }
+            Problem::DeclaredInputType { name, declared, consumers } => {
+                write!(f, "input `{name}` is declared as {declared}, but its consumers need:")?;
+                for c in consumers {
+                    write!(
+                        f,
+                        "\n  {}: `{name}: {}` (needs {})",
+                        c.site, c.param_type, c.value_type
+                    )?;
+                }
+                Ok(())
+            }
+            Problem::UnusedConfigKey { key, suggestion } => {
+                write!(
+                    f,
+                    "config key `{key}` is read by no config condition and taken by no node"
+                )?;
+                did_you_mean(f, suggestion)
+            }
             Problem::NestedBlock { inner, outer } => write!(
                 f,
                 "map/collect blocks cannot nest: `{}` returns Parallelizable but depends per item \
@@ -501,6 +638,52 @@ impl fmt::Display for Problem {
     }
 }
 
+/// When producer and parameter read alike, says what differs: the parameter form (`Option<..>`,
+/// `&..`, `Arc<..>`) takes a value of another type, or two types share a name.
+fn same_spelling_help(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    (produced_spelled, produced): (&str, &str),
+    spelled: &str,
+    needs: &str,
+) -> fmt::Result {
+    if needs == produced {
+        return Ok(());
+    }
+    if spelled != produced_spelled {
+        let short = short_type_name(needs);
+        if short == short_type_name(produced) {
+            write!(
+                f,
+                "\n  help: `{short}` names two different types here: the parameter needs {needs}, \
+                 the producer gives {produced}"
+            )?;
+        }
+        return Ok(());
+    }
+    let form = if spelled.starts_with("Option<") {
+        Some("an `Option<..>` parameter is an optional dependency on a value of the type inside it")
+    } else if spelled.starts_with('&') {
+        Some("a `&..` parameter borrows a value of the type behind the reference")
+    } else if spelled.starts_with("Arc<") {
+        Some("an `Arc<..>` parameter shares a value of the type inside it")
+    } else {
+        None
+    };
+    match form {
+        Some(form) => write!(
+            f,
+            "\n  help: both are spelled `{spelled}`, but {form}, so `{name}: {spelled}` needs a \
+             {needs}, not a {produced}; to take the whole value, write `{name}: &{spelled}`"
+        ),
+        None => write!(
+            f,
+            "\n  help: both are spelled `{spelled}`, but they are different types: the parameter \
+             needs {needs}, the producer gives {produced}"
+        ),
+    }
+}
+
 fn quoted(names: &[String]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
@@ -523,10 +706,11 @@ impl Problems {
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.len() {
-            1 => write!(f, "1 problem found:")?,
-            n => write!(f, "{n} problems found:")?,
+        // One problem reads as itself; several get a count first.
+        if let [one] = self.0.as_slice() {
+            return one.fmt(f);
         }
+        write!(f, "{} problems found:", self.0.len())?;
         for p in &self.0 {
             write!(f, "\n\n{p}")?;
         }
@@ -613,6 +797,13 @@ pub enum Error {
         /// What the request asked for.
         requested: Vec<String>,
     },
+    /// H016: an output was read after [`Outputs::take`](crate::Outputs::take) removed it.
+    OutputTaken {
+        /// The name read.
+        name: String,
+        /// The outputs still held.
+        remaining: Vec<String>,
+    },
     /// H021: a result builder could not combine the outputs; every problem found.
     ResultBuild {
         /// The builder, e.g. `DataFrameResult`.
@@ -633,7 +824,7 @@ impl Error {
                 Cause::Validation(_) => vec!["H020"],
             },
             Error::OutputType { .. } => vec!["H015"],
-            Error::OutputNotRequested { .. } => vec!["H016"],
+            Error::OutputNotRequested { .. } | Error::OutputTaken { .. } => vec!["H016"],
             Error::ResultBuild { .. } => vec!["H021"],
         }
     }
@@ -663,6 +854,14 @@ impl fmt::Display for Error {
                 "error[H016]: output `{name}` was not requested; the request asked for {}",
                 quoted(requested)
             ),
+            Error::OutputTaken { name, remaining } => {
+                write!(f, "error[H016]: output `{name}` was already taken out with `take`")?;
+                if remaining.is_empty() {
+                    write!(f, "; no output is left")
+                } else {
+                    write!(f, "; the outputs left are {}", quoted(remaining))
+                }
+            }
             Error::ResultBuild { builder, problems } => {
                 write!(f, "error[H021]: {builder} cannot combine the outputs:")?;
                 for p in problems {
@@ -697,6 +896,26 @@ impl From<Problems> for Error {
     fn from(p: Problems) -> Self {
         Error::Invalid(p)
     }
+}
+
+/// A type name without module paths: `alloc::vec::Vec<alloc::string::String>` is
+/// `Vec<String>`.
+pub(crate) fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut segment = 0;
+    let mut chars = full.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if full[i..].starts_with("::") {
+            out.truncate(segment);
+            chars.next();
+        } else {
+            out.push(c);
+            segment = out.len();
+        }
+    }
+    out
 }
 
 /// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
@@ -736,6 +955,16 @@ mod tests {
         assert_eq!(suggest("maen", names.iter().copied()), Some("mean".into()));
         assert_eq!(suggest("centred", names.iter().copied()), Some("centered".into()));
         assert_eq!(suggest("zzzzzz", names.iter().copied()), None);
+    }
+
+    #[test]
+    fn short_type_names_drop_module_paths() {
+        assert_eq!(short_type_name("alloc::vec::Vec<alloc::string::String>"), "Vec<String>");
+        assert_eq!(
+            short_type_name("std::collections::hash::map::HashMap<&str, (i64, f64)>"),
+            "HashMap<&str, (i64, f64)>"
+        );
+        assert_eq!(short_type_name("f64"), "f64");
     }
 
     #[test]

@@ -57,15 +57,16 @@ mod values;
 #[cfg(feature = "polars")]
 pub use polars;
 
-pub use driver::{Builder, Driver};
+pub use driver::{Builder, Driver, ExternalInput};
 pub use error::{
-    Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole,
+    Cause, Consumer, Error, InactiveVariant, InputHint, NodeFailure, Problem, Problems, Producer,
+    Site, ValueRole,
 };
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
 pub use map::{Collect, ExpandSpec, Parallelizable};
-pub use outputs::Outputs;
+pub use outputs::{OutputNames, Outputs};
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
 };
@@ -128,6 +129,12 @@ pub mod prelude {
 /// release (the macros crate is pinned to this crate's exact version).
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::execute::access::{
+        Access, HamiltonCollect, HamiltonParallelizable, IsClone, IsCollectItem, IsValue,
+        NotAValue, NotClone, OwnedAccess, OwnedMissing, OwnedNotClone, OwnedProbe, OwnedReady,
+        StdArc, StdOption, ValueMissing, ValueProbe, ValueReady, check_clone, check_collect_item,
+        check_value, hamilton_collect, hamilton_parallelizable, std_arc, std_option,
+    };
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
     pub use crate::map::{Collect, ExpandSpec};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
@@ -144,56 +151,8 @@ pub mod __private {
         Box::new(v)
     }
 
-    /// Wraps a node's return value.
-    #[inline]
-    pub fn ok<T: Send + Sync + 'static>(value: T) -> CallResult {
-        Ok(Value::new(value))
-    }
-
-    /// Wraps a fallible node's `Result`.
-    #[inline]
-    pub fn fallible<T: Send + Sync + 'static, E: Into<BoxError>>(r: Result<T, E>) -> CallResult {
-        match r {
-            Ok(v) => Ok(Value::new(v)),
-            Err(e) => Err(NodeError::Failed(e.into())),
-        }
-    }
-
-    /// Values that flow between nodes are shared across threads and outlive the call.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be a node value: values must be `Send + Sync + 'static`",
-        label = "not `Send + Sync + 'static`",
-        note = "wrap shared state in `Arc<Mutex<_>>` or produce an owned, thread-safe type"
-    )]
-    pub trait NodeValue: Send + Sync + 'static {}
-    impl<T: Send + Sync + 'static> NodeValue for T {}
-
-    /// Checks (at compile time, spanned on the user's type) that `T` can be a node value.
-    pub fn require_value<T: NodeValue + ?Sized>() {}
-
-    /// By-value parameters clone the stored value unless they are its last consumer.
-    #[diagnostic::on_unimplemented(
-        message = "by-value parameter of type `{Self}` must be `Clone`",
-        label = "not `Clone`",
-        note = "take it as `&{Self}` or `Arc<{Self}>` instead, or derive `Clone`"
-    )]
-    pub trait ByValue: Clone {}
-    impl<T: Clone> ByValue for T {}
-
-    /// Checks (at compile time, spanned on the user's type) that a by-value parameter is `Clone`.
-    pub fn require_clone<T: ByValue>() {}
-
-    /// A collect node takes the gathered values by value.
-    #[diagnostic::on_unimplemented(
-        message = "the values of `Collect<{Self}>` must be `Clone`",
-        label = "not `Clone`",
-        note = "a collect node takes the gathered values by value (moved when nothing else holds them, cloned otherwise): derive `Clone`, or make the block node return `Arc<{Self}>`"
-    )]
-    pub trait CollectItem: Clone {}
-    impl<T: Clone> CollectItem for T {}
-
-    /// Checks (at compile time, spanned on the user's type) that a `Collect<T>`'s `T` is `Clone`.
-    pub fn require_collect_item<T: CollectItem>() {}
+    // Values and by-value parameters are checked, and wrapped, through the forms of
+    // `execute/access.rs` (`ValueProbe`, `OwnedProbe`): one error per unfit type.
 
     /// The error type of a fallible node must convert into a boxed error.
     #[diagnostic::on_unimplemented(

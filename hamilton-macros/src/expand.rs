@@ -24,6 +24,24 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut func = match item {
         Item::Fn(func) => func,
+        Item::Verbatim(tokens) => {
+            // A function without a body: a trait method's declaration (or a foreign function).
+            let error = match syn::parse2::<syn::TraitItemFn>(tokens.clone()) {
+                Ok(method) => {
+                    let (fn_token, ident) = (&method.sig.fn_token, &method.sig.ident);
+                    syn::Error::new_spanned(
+                        quote!(#fn_token #ident),
+                        format!(
+                            "a function without a body cannot be a node: {}",
+                            signature::FREE_FUNCTION
+                        ),
+                    )
+                }
+                Err(_) => syn::Error::new(Span::call_site(), NOT_A_FUNCTION),
+            };
+            let error = error.to_compile_error();
+            return quote!(#tokens #error);
+        }
         other => {
             let error = syn::Error::new_spanned(item_head(&other), not_a_function(&other));
             let error = error.to_compile_error();
@@ -104,8 +122,11 @@ fn pair(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
 
 /// The error for `#[node]` on something other than a function; constants get the function to
 /// write instead.
+const NOT_A_FUNCTION: &str =
+    "`#[node]` applies to functions: the function's name is the value it computes";
+
 fn not_a_function(item: &Item) -> String {
-    let rule = "`#[node]` applies to functions: the function's name is the value it computes";
+    let rule = NOT_A_FUNCTION;
     let constant = match item {
         Item::Const(c) => Some((&c.ident, &c.ty)),
         Item::Static(s) => Some((&s.ident, &s.ty)),
@@ -162,7 +183,7 @@ fn registration(
         code_version(quote!(#sig #block))
     };
 
-    let shim = shim(fn_ident, params, output);
+    let shim = shim(&node_alias(fn_ident), params, output);
 
     let param_specs = params.iter().map(|p| {
         let pname = &p.name;
@@ -241,39 +262,57 @@ fn registration(
     let default_variant = meta.default_variant;
     let doc = &meta.doc;
 
+    // The function is imported under a fixed alias in an outer block, so that no generated item
+    // of the inner block shadows it, whatever the user named it (even `__hamilton_shim`).
+    let alias = node_alias(fn_ident);
+    let cfgs = func.attrs.iter().filter(|a| a.path().is_ident("cfg"));
     quote! {
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, non_snake_case, clippy::all)]
+        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all)]
+        #(#cfgs)*
         const _: () = {
-            use ::hamilton_core::__private as __h;
+            use #fn_ident as #alias;
+            const _: () = {
+                use ::hamilton_core::__private as __h;
 
-            #shim
+                #shim
 
-            #params_static
-            #tags_static
-            #conditions_static
-            #validator_fns
-            #validators_static
-            static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
-                name: __h::Cow::Borrowed(#name),
-                function: __h::Cow::Borrowed(#fn_name),
-                module: __h::Cow::Borrowed(::core::module_path!()),
-                file: __h::Cow::Borrowed(::core::file!()),
-                line: #line,
-                doc: __h::Cow::Borrowed(#doc),
-                tags: __h::Cow::Borrowed(#tags_ref),
-                conditions: __h::Cow::Borrowed(#conditions_ref),
-                default_variant: #default_variant,
-                params: __h::Cow::Borrowed(#params_ref),
-                output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
-                fallible: #fallible,
-                code_version: #version,
-                call: __h::Call::Fn(__hamilton_shim),
-                validators: __h::Cow::Borrowed(#validators_ref),
-                expand: #expand,
+                #params_static
+                #tags_static
+                #conditions_static
+                #validator_fns
+                #validators_static
+                static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                    name: __h::Cow::Borrowed(#name),
+                    function: __h::Cow::Borrowed(#fn_name),
+                    module: __h::Cow::Borrowed(::core::module_path!()),
+                    file: __h::Cow::Borrowed(::core::file!()),
+                    line: #line,
+                    doc: __h::Cow::Borrowed(#doc),
+                    tags: __h::Cow::Borrowed(#tags_ref),
+                    conditions: __h::Cow::Borrowed(#conditions_ref),
+                    default_variant: #default_variant,
+                    params: __h::Cow::Borrowed(#params_ref),
+                    output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
+                    fallible: #fallible,
+                    code_version: #version,
+                    call: __h::Call::Fn(__hamilton_shim),
+                    validators: __h::Cow::Borrowed(#validators_ref),
+                    expand: #expand,
+                };
+                __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
             };
-            __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
         };
+    }
+}
+
+/// The name the generated code calls the node function by (spanned on the function's name).
+fn node_alias(fn_ident: &syn::Ident) -> syn::Ident {
+    let span = fn_ident.span();
+    if fn_ident.unraw() == "__hamilton_node" {
+        format_ident!("__hamilton_node_fn", span = span)
+    } else {
+        format_ident!("__hamilton_node", span = span)
     }
 }
 
@@ -336,44 +375,99 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
     let mut names = Vec::new();
     for (i, p) in params.iter().enumerate() {
         let var = format_ident!("__p{}", i);
-        let slot = format_ident!("__d{}", i);
+        let form = format_ident!("__f{}", i);
         let ty = &p.ty;
-        let vt = &p.value_ty;
         let default = p.default.as_ref();
         names.push(var.clone());
+        // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
+        // spanned on the parameter's type: a type of the user's own that shadows the name is
+        // reported there, once.
+        let option = |value: TokenStream| {
+            let (first, last) = first_last(ty);
+            let v = format_ident!("__v", span = first);
+            let open = quote_spanned!(first=> __h::std_option::<);
+            let close = quote_spanned!(last=> , _>(#v));
+            quote!({ let #v = #value; #open #ty #close })
+        };
+        let arc = |arc_ty: &syn::Type, value: TokenStream| {
+            let (first, last) = first_last(arc_ty);
+            let v = format_ident!("__v", span = first);
+            let open = quote_spanned!(first=> __h::std_arc::<);
+            let close = quote_spanned!(last=> , _>(#v));
+            quote!({ let #v = #value; #open #arc_ty #close })
+        };
+        let (some, none) =
+            (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {
-            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = __args.owned::<#vt>(#i)?;)),
+            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = #form.owned(__args, #i)?;)),
             (Kind::Owned, Some(d)) => owned.push(quote! {
-                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+                let #var: #ty = match #form.owned_opt(__args, #i)? { #some(v) => v, #none => #d };
             }),
-            (Kind::Arc, None) => owned.push(quote!(let #var: #ty = __args.arc::<#vt>(#i)?;)),
-            (Kind::Arc, Some(d)) => owned.push(quote! {
-                let #var: #ty = match __args.arc_opt::<#vt>(#i)? { Some(v) => v, None => #d };
-            }),
-            (Kind::OptionOwned, _) => {
-                owned.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;))
+            (Kind::Arc, None) => {
+                let value = arc(ty, quote!(#form.arc(__args, #i)?));
+                owned.push(quote!(let #var: #ty = #value;))
             }
-            (Kind::OptionArc, _) => owned.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
-            (Kind::Collect, _) => owned.push(quote!(let #var: #ty = __args.collect::<#vt>(#i)?;)),
-            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = __args.get::<#vt>(#i)?;)),
-            (Kind::Ref, Some(d)) => borrowed.push(quote! {
-                let #slot;
-                let #var: #ty = match __args.get_opt::<#vt>(#i)? {
-                    Some(v) => v,
-                    None => { #slot = #d; &#slot }
-                };
-            }),
-            (Kind::OptionRef, _) => borrowed.push(quote! {
-                let #var: #ty = match __args.get_opt::<#vt>(#i)? { Some(v) => Some(v), None => None };
-            }),
+            (Kind::Arc, Some(d)) => {
+                let value = arc(ty, quote!(v));
+                owned.push(quote! {
+                    let #var: #ty = match #form.arc_opt(__args, #i)? { #some(v) => #value, #none => #d };
+                })
+            }
+            (Kind::OptionOwned, _) => {
+                let value = option(quote!(#form.owned_opt(__args, #i)?));
+                owned.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::OptionArc, _) => {
+                let arc_ty = signature::option_inner(ty).unwrap_or(ty);
+                let each = arc(arc_ty, quote!(v));
+                let value = option(quote! {
+                    match #form.arc_opt(__args, #i)? { #some(v) => #some(#each), #none => #none }
+                });
+                owned.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = #form.get(__args, #i)?;)),
+            (Kind::Ref, Some(d)) => {
+                // Borrowed as the parameter's type, spanned on the expression: a default of the
+                // wrong type is reported there.
+                let slot = format_ident!("__d{}", i, span = d.span());
+                let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
+                borrowed.push(quote! {
+                    let #slot;
+                    let #var: #ty = match #form.get_opt(__args, #i)? {
+                        #some(v) => v,
+                        #none => #borrow,
+                    };
+                })
+            }
+            (Kind::OptionRef, _) => {
+                // Re-wrapped as `Option<&T>` as written, so that `&String` coerces to `&str` (and
+                // `&Vec<T>` to `&[T]`).
+                let reference = signature::option_inner(ty).unwrap_or(ty);
+                let value = option(quote! {{
+                    let v: ::core::option::Option<#reference> =
+                        match #form.get_opt(__args, #i)? { #some(v) => #some(v), #none => #none };
+                    v
+                }});
+                borrowed.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::Collect, _) => {
+                // Built through `__h::hamilton_collect`, spanned on the parameter's type: a type
+                // of the user's own named `Collect` is reported there, once.
+                let (first, last) = first_last(ty);
+                let v = format_ident!("__v", span = first);
+                let open = quote_spanned!(first=> __h::hamilton_collect::<);
+                let close = quote_spanned!(last=> , _>(#v));
+                owned.push(quote! {
+                    let #var: #ty = { let #v = #form.collect(__args, #i)?; #open #ty #close };
+                })
+            }
         }
     }
-    // The output and error types are named explicitly so that a failed bound of `ok`/`fallible`
-    // lands on the user's type, where the friendlier check above already reported it.
-    let out = &output.ty;
+    // The error type is named explicitly so that a failed bound of `wrap_result` lands on the
+    // user's type, where the friendlier check already reported it.
     let wrap = match error_type(output) {
-        Some(e) => quote!(__h::fallible::<#out, #e>),
-        None => quote!(__h::ok::<#out>),
+        Some(e) => quote!(__fo.wrap_result::<#e>),
+        None => quote!(__fo.wrap),
     };
     // Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
     let alias_error = (output.fallible && output.error_ty.is_none()).then(|| {
@@ -404,28 +498,72 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
 /// Compile-time checks on the user's types: values are `Send + Sync + 'static`, by-value
 /// parameters are `Clone`, a fallible node's error converts into a boxed error.
 ///
-/// Each check names the type as the user wrote it (rustc points at that type) and goes through a
-/// `#[diagnostic::on_unimplemented]` marker trait, whose message explains the rule. They sit at the
-/// top of the shim's body, before the argument accessors with the same bounds: rustc drops an error
-/// implied by one it already reported at the same span, so the user sees only our message.
+/// Each value type gets its form (`__fo` for the output, `__fN` for parameter N) from a probe:
+/// the accessors when the type qualifies, an inert form without bounds otherwise (see
+/// `hamilton_core::__private::ValueProbe`). The checks name the type as the user wrote it
+/// (rustc points at that type) and go through `#[diagnostic::on_unimplemented]` traits, whose
+/// message explains the rule: one error per type, in our words, however deep the offending part
+/// (`Vec<Rc<i64>>`).
 fn checks(params: &[Param], output: &Output) -> TokenStream {
-    let mut checks = Vec::new();
+    let mut checks = vec![quote! {
+        use __h::{OwnedMissing as _, OwnedNotClone as _, OwnedReady as _};
+        use __h::{ValueMissing as _, ValueReady as _};
+    }];
     let out = &output.ty;
-    checks.push(quote_spanned!(out.span()=> __h::require_value::<#out>();));
+    let check_out = check(out, "check_value", &format_ident!("__fo"));
+    checks.push(quote!(let __fo = (&&__h::ValueProbe::<#out>::NEW).form(); #check_out));
     if let Some(e) = error_type(output) {
         checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
     }
-    for p in params {
+    if let Some(item) = &output.item {
+        // A return type spelled `Parallelizable<..>` must be hamilton's (spanned on the type).
+        let (first, last) = first_last(out);
+        let open = quote_spanned!(first=> __h::hamilton_parallelizable::<);
+        let close = quote_spanned!(last=> , #item>());
+        checks.push(quote!(#open #out #close;));
+    }
+    for (i, p) in params.iter().enumerate() {
         let vt = &p.value_ty;
-        checks.push(quote_spanned!(vt.span()=> __h::require_value::<#vt>();));
-        if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
-            checks.push(quote_spanned!(vt.span()=> __h::require_clone::<#vt>();));
-        }
-        if p.kind == Kind::Collect {
-            checks.push(quote_spanned!(vt.span()=> __h::require_collect_item::<#vt>();));
+        let form = format_ident!("__f{}", i);
+        let value = check(vt, "check_value", &form);
+        match p.kind {
+            Kind::Owned | Kind::OptionOwned | Kind::Collect => {
+                // The gathered values of a `Collect<T>` are taken by value, like a by-value
+                // parameter's; its check says so in its own words.
+                let clone_check =
+                    if p.kind == Kind::Collect { "check_collect_item" } else { "check_clone" };
+                let clone = check(vt, clone_check, &form);
+                checks.push(
+                    quote!(let #form = (&&&__h::OwnedProbe::<#vt>::NEW).form(); #value #clone),
+                );
+            }
+            _ => checks.push(quote!(let #form = (&&__h::ValueProbe::<#vt>::NEW).form(); #value)),
         }
     }
     quote!(#(#checks)*)
+}
+
+/// `__h::<check>::<ty>(&form);`, spanned so that rustc underlines the whole type: an unmet
+/// bound of the form is reported at the argument, `&form`, here spanning the type's first to last
+/// token.
+fn check(ty: &syn::Type, check: &str, form: &syn::Ident) -> TokenStream {
+    let (first, last) = first_last(ty);
+    let check = format_ident!("{}", check, span = first);
+    let form = format_ident!("{}", form, span = last);
+    let and = quote_spanned!(first=> &);
+    let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, quote!(#and #form));
+    args.set_span(last);
+    let open = quote_spanned!(first=> __h::#check::<);
+    let close = quote_spanned!(last=> >);
+    quote!(#open #ty #close #args;)
+}
+
+/// The spans of the first and last tokens of `tokens`.
+fn first_last(tokens: &impl ToTokens) -> (Span, Span) {
+    let mut tokens = tokens.to_token_stream().into_iter();
+    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
+    let last = tokens.last().map_or(first, |t| t.span());
+    (first, last)
 }
 
 /// The error type of a fallible node, as the user wrote it; for a `Result` alias without it,
@@ -438,9 +576,7 @@ fn error_type(output: &Output) -> Option<TokenStream> {
         return Some(e.to_token_stream());
     }
     let ret = &output.ret;
-    let mut tokens = ret.to_token_stream().into_iter();
-    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
-    let last = tokens.last().map_or(first, |t| t.span());
+    let (first, last) = first_last(ret);
     let open = quote_spanned!(first=> <);
     let rest = quote_spanned!(last=> as __HamiltonResult>::Error);
     Some(quote!(#open #ret #rest))

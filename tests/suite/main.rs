@@ -1,8 +1,11 @@
 //! Integration tests of hamilton-core: one module per behaviour.
 
 mod config;
+mod error_codes;
 mod execution;
+mod features;
 mod lineage;
+mod macro_names;
 mod map_collect;
 mod parallel;
 mod params;
@@ -11,6 +14,7 @@ mod requests;
 mod results;
 mod validation;
 mod validators;
+mod wiring;
 
 /// `tests/suite/<file>:<line>` of the `nth` line of `src` (that file's text) containing `needle`:
 /// where error messages should point, without hard-coding line numbers.

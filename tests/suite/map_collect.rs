@@ -290,7 +290,7 @@ fn block_nodes_cannot_be_requested_or_overridden() {
     assert_eq!(
         err.to_string(),
         format!(
-            "1 problem found:\n\nerror[H038]: node `sq` (fn sq at {sq}) runs once per item of \
+            "error[H038]: node `sq` (fn sq at {sq}) runs once per item of \
              `number` and cannot be requested as an output\n  expand: fn number at {number}\n  \
              help: request or override the node that collects it, or the expand node `number` \
              (an override takes a Vec of items)"
@@ -339,7 +339,7 @@ fn nested_blocks_are_rejected_naming_both_expand_nodes() {
     assert_eq!(
         err.to_string(),
         format!(
-            "1 problem found:\n\nerror[H035]: map/collect blocks cannot nest: `cell` returns \
+            "error[H035]: map/collect blocks cannot nest: `cell` returns \
              Parallelizable but depends per item on `row`, so it would expand once per item of \
              `row`\n  inner expand: fn cell at {cell}\n  outer expand: fn row at {row}\n  \
              help: collect the outer block first and expand the collected values, or expand \
@@ -384,7 +384,7 @@ fn a_node_depending_on_two_blocks_is_rejected() {
     assert_eq!(
         err.to_string(),
         format!(
-            "1 problem found:\n\nerror[H036]: node `both` (fn both at {both}) depends per item \
+            "error[H036]: node `both` (fn both at {both}) depends per item \
              on two expand nodes, `left` and `right`: a node runs once per item of one block \
              only\n  first expand:  fn left at {left}\n  second expand: fn right at {right}\n  \
              help: collect one of the blocks first (a `Collect<T>` parameter) and take the \
@@ -476,7 +476,7 @@ fn a_block_needing_its_own_collected_value_is_rejected() {
     assert_eq!(
         msg,
         format!(
-            "1 problem found:\n\nerror[H039]: the block of `item` (fn item at {item}) needs a \
+            "error[H039]: the block of `item` (fn item at {item}) needs a \
              value computed from its own collected values: a block runs as a whole, before the \
              nodes that collect from it\n  `most`: fn most at {most}\n  help: compute these \
              values from the block's inputs, or start a second block after the collect"
