@@ -337,8 +337,9 @@ impl Driver {
         // An expand node's override may also be the list of its items.
         let list = node.expand().map(|e| e.list.id);
         if entry.type_id != node.ty.id && Some(entry.type_id) != list {
-            let expected = match node.expand() {
-                Some(e) => format!("{} (or {})", node.ty.display_name(), (e.list.name)()),
+            let list_short = node.expand().map(|e| short_type_name((e.list.name)()));
+            let expected = match &list_short {
+                Some(l) => format!("{} (or {l})", node.ty.display_name()),
                 None => node.ty.display_name().to_string(),
             };
             problems.push(Problem::WrongValueType {
@@ -348,7 +349,9 @@ impl Driver {
                 got: {
                     // Short (`Vec<f32>`), unless that reads like the expected type.
                     let short = short_type_name((entry.type_name)());
-                    if short == node.ty.display_name() || short == short_type_name((node.ty.name)())
+                    if short == node.ty.display_name()
+                        || short == short_type_name((node.ty.name)())
+                        || list_short.as_ref() == Some(&short)
                     {
                         (entry.type_name)().to_string()
                     } else {

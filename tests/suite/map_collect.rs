@@ -612,8 +612,8 @@ fn an_expand_override_of_another_type_names_both_accepted_types() {
     let msg = err.to_string();
     assert!(
         msg.contains(
-            "override `number` has type alloc::vec::Vec<i32>, but the graph needs \
-             Parallelizable<u64> (or alloc::vec::Vec<u64>)"
+            "override `number` has type Vec<i32>, but the graph needs Parallelizable<u64> (or \
+             Vec<u64>)"
         ),
         "{msg}"
     );
