@@ -8,6 +8,7 @@
 //! cargo run --release -p hamilton-bench -- w1 --no-wait      # only W1, no quiet-machine guard
 //! cargo run --release -p hamilton-bench -- w3                # only W3 (polars, 1M rows)
 //! cargo run --release -p hamilton-bench -- w4                # only W4 (parallel executor)
+//! cargo run --release -p hamilton-bench -- w5                # only W5 (map/collect)
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
@@ -19,6 +20,7 @@ mod measure;
 mod modifiers;
 mod w3;
 mod w4;
+mod w5;
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -96,6 +98,7 @@ struct Options {
     w4: bool,
     /// M1: a 5,000-output `#[parameterize]`.
     m1: bool,
+    w5: bool,
     /// The W3 parquet file.
     data: String,
     wait: bool,
@@ -123,7 +126,7 @@ struct Profile {
 }
 
 const USAGE: &str = "\
-usage: hamilton-bench [w1] [w2] [w3] [w4] [m1] [--runs K] [--no-wait] [--data PATH]
+usage: hamilton-bench [w1] [w2] [w3] [w4] [w5] [m1] [--runs K] [--no-wait] [--data PATH]
        hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
   w1          graph build (all shapes and sizes)
   w2          execution overhead (chain; fanin and fantree)
@@ -131,6 +134,7 @@ usage: hamilton-bench [w1] [w2] [w3] [w4] [m1] [--runs K] [--no-wait] [--data PA
               (sequential and parallel executor)
   w4          parallel executor: 16 CPU-bound nodes of ~50 ms; 10,000 trivial nodes
   m1          graph build of a 5,000-output #[parameterize]
+  w5          map/collect: Parallelizable over N = 100 / 1,000 / 10,000 items
   (none)      all five
   --runs K    K independent runs per figure, reporting the median of the run medians and
               their spread (default 3, as the Python figures)
@@ -170,6 +174,7 @@ fn parse_args() -> Result<Options, String> {
         w3: false,
         w4: false,
         m1: false,
+        w5: false,
         data: DEFAULT_DATA.to_string(),
         wait: true,
         runs: 3,
@@ -194,17 +199,20 @@ fn parse_args() -> Result<Options, String> {
             "w3" => o.w3 = true,
             "w4" => o.w4 = true,
             "m1" => o.m1 = true,
+            "w5" => o.w5 = true,
             "--no-wait" => o.wait = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !o.w1 && !o.w2 && !o.w3 && !o.w4 && !o.m1 {
+    if !o.w1 && !o.w2 && !o.w3 && !o.w4 && !o.w5 && !o.m1 {
         o.m1 = true;
+        o.w5 = true;
         o.w1 = true;
         o.w2 = true;
         o.w3 = true;
         o.w4 = true;
+        o.w5 = true;
     }
     Ok(o)
 }
@@ -247,6 +255,9 @@ fn main() -> ExitCode {
     }
     if options.m1 {
         modifiers::m1(rules(20), &mut report);
+    }
+    if options.w5 {
+        w5::w5(rules(20), &mut report);
     }
     if !report.targets.is_empty() {
         println!("## Targets\n");
@@ -308,6 +319,7 @@ fn environment(options: &Options) {
         (options.w3, "W3"),
         (options.w4, "W4"),
         (options.m1, "M1"),
+        (options.w5, "W5"),
     ]
     .into_iter()
     .filter_map(|(on, name)| on.then_some(name))

@@ -49,6 +49,7 @@ mod execute;
 mod graph;
 pub mod io;
 mod modifiers;
+pub mod map;
 mod outputs;
 pub mod quality;
 mod registry;
@@ -74,6 +75,7 @@ pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
 pub use modifiers::MissingColumn;
+pub use map::{Collect, ExpandSpec, Parallelizable};
 pub use outputs::{OutputNames, Outputs};
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
@@ -153,10 +155,10 @@ macro_rules! module {
 /// What a pipeline module needs: the attributes, the driver and its value types.
 pub mod prelude {
     pub use crate::{
-        Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
-        check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        does, extract_columns, extract_fields, inject, node, parameterize, parameterize_sources,
-        parameterize_values, save_to, tag, unpack_fields,
+        Collect, Config, Driver, Error, Executor, Inputs, Outputs, Overrides, Parallelizable,
+        TagFilter, check_output, check_output_custom, config_when, config_when_default,
+        config_when_in, config_when_not, does, extract_columns, extract_fields, inject, node,
+        parameterize, parameterize_sources, parameterize_values, save_to, tag, unpack_fields,
     };
 }
 
@@ -165,13 +167,15 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::execute::access::{
-        Access, IsClone, IsValue, NotAValue, NotClone, OwnedAccess, OwnedMissing, OwnedNotClone,
-        OwnedProbe, OwnedReady, StdArc, StdOption, ValueMissing, ValueProbe, ValueReady,
-        check_clone, check_value, std_arc, std_option,
+        Access, HamiltonCollect, HamiltonParallelizable, IsClone, IsCollectItem, IsValue,
+        NotAValue, NotClone, OwnedAccess, OwnedMissing, OwnedNotClone, OwnedProbe, OwnedReady,
+        StdArc, StdOption, ValueMissing, ValueProbe, ValueReady, check_clone, check_collect_item,
+        check_value, hamilton_collect, hamilton_parallelizable, std_arc, std_option,
     };
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
     #[cfg(feature = "polars")]
     pub use crate::modifiers::columns::{extract_column, extract_column_or};
+    pub use crate::map::{Collect, ExpandSpec};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
         Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,

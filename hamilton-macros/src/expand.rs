@@ -379,6 +379,13 @@ fn registration(
         quote!(#(#validator_specs),*),
     );
     let out_spelled = signature::spell(out_ty);
+    let expand = match &output.item {
+        Some(item) => {
+            let item_spelled = signature::spell(item);
+            quote!(::core::option::Option::Some(__h::ExpandSpec::of::<#item>(#item_spelled)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let fallible = output.fallible;
     let default_variant = meta.default_variant;
 
@@ -419,6 +426,7 @@ fn registration(
                     code_version: #version,
                     call: __h::Call::Fn(__hamilton_shim),
                     validators: __h::Cow::Borrowed(#validators_ref),
+                    expand: #expand,
                 };
                 __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
             };
@@ -812,6 +820,17 @@ fn shim(
                 }});
                 borrowed.push(quote!(let #var: #ty = #value;))
             }
+            (Kind::Collect, _) => {
+                // Built through `__h::hamilton_collect`, spanned on the parameter's type: a type
+                // of the user's own named `Collect` is reported there, once.
+                let (first, last) = first_last(ty);
+                let v = format_ident!("__v", span = first);
+                let open = quote_spanned!(first=> __h::hamilton_collect::<);
+                let close = quote_spanned!(last=> , _>(#v));
+                owned.push(quote! {
+                    let #var: #ty = { let #v = #form.collect(__args, #i)?; #open #ty #close };
+                })
+            }
         }
     }
     // The error type is named explicitly so that a failed bound of `wrap_result` lands on the
@@ -866,15 +885,29 @@ fn checks(params: &[(usize, &Param)], output: &Output) -> TokenStream {
     if let Some(e) = error_type(output) {
         checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
     }
+    if let Some(item) = &output.item {
+        // A return type spelled `Parallelizable<..>` must be hamilton's (spanned on the type).
+        let (first, last) = first_last(out);
+        let open = quote_spanned!(first=> __h::hamilton_parallelizable::<);
+        let close = quote_spanned!(last=> , #item>());
+        checks.push(quote!(#open #out #close;));
+    }
     for &(i, p) in params {
         let vt = &p.value_ty;
         let form = format_ident!("__f{}", i);
         let value = check(vt, "check_value", &form);
-        if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
-            let clone = check(vt, "check_clone", &form);
-            checks.push(quote!(let #form = (&&&__h::OwnedProbe::<#vt>::NEW).form(); #value #clone));
-        } else {
-            checks.push(quote!(let #form = (&&__h::ValueProbe::<#vt>::NEW).form(); #value));
+        match p.kind {
+            Kind::Owned | Kind::OptionOwned | Kind::Collect => {
+                // The gathered values of a `Collect<T>` are taken by value, like a by-value
+                // parameter's; its check says so in its own words.
+                let clone_check =
+                    if p.kind == Kind::Collect { "check_collect_item" } else { "check_clone" };
+                let clone = check(vt, clone_check, &form);
+                checks.push(
+                    quote!(let #form = (&&&__h::OwnedProbe::<#vt>::NEW).form(); #value #clone),
+                );
+            }
+            _ => checks.push(quote!(let #form = (&&__h::ValueProbe::<#vt>::NEW).form(); #value)),
         }
     }
     quote!(#(#checks)*)

@@ -7,6 +7,7 @@ mod features;
 mod lineage;
 mod macro_names;
 mod modifiers;
+mod map_collect;
 mod parallel;
 mod materialize;
 mod params;

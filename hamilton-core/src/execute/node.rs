@@ -58,6 +58,10 @@ pub(crate) fn run(
     step: &Step,
     args: &mut Args<'_>,
 ) -> Result<Value, Error> {
+    if let Some(block) = &step.block {
+        // A map/collect block: its nodes run once per item, each through this function.
+        return super::block::run(graph, call, block, args);
+    }
     match catch_unwind(AssertUnwindSafe(|| step.call.invoke(args))) {
         Ok(Ok(value)) => {
             if step.declared.is_some_and(|id| id != value.type_id_of_value()) {
@@ -82,7 +86,8 @@ fn cause_of(e: NodeError) -> Cause {
 
 /// The error for a failed call: the node's site and the cause.
 pub(crate) fn failure(graph: &Graph, call: &NodeCall, cause: Cause) -> Error {
-    Error::NodeFailed(Box::new(NodeFailure { site: graph.node(call.node).site(), cause }))
+    let site = graph.node(call.node).site();
+    Error::NodeFailed(Box::new(NodeFailure { site, cause, item: call.item }))
 }
 
 /// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).
