@@ -79,9 +79,11 @@ fn run_prints_outputs_and_fails_with_exit_code_1() {
     assert!(stdout.starts_with("accuracy = 0.9"), "{stdout}");
     assert!(stdout.contains("accuracy_range_validator = "), "{stdout}");
 
-    let failed = digits(&["run", "--output", "digits_df", "--input", "data_path=/no/such.csv"]);
-    assert_eq!(failed.status.code(), Some(1));
-    assert!(text(&failed.stderr).starts_with("error[H013]: node `digits_df`"));
+    // The data set comes through the CSV loader, from config `data_path`.
+    let failed = digits(&["run", "--output", "digits_df", "--config", "data_path=/no/such.csv"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+    let stderr = text(&failed.stderr);
+    assert!(stderr.starts_with("error[H064]: loader `load_data.digits_df`"), "{stderr}");
 
     let unparsable = digits(&["run", "--output", "digits_model", "--input", "svm_c=lots"]);
     assert_eq!(unparsable.status.code(), Some(2));

@@ -476,6 +476,7 @@ fn registration(
                         code_version: #version,
                         call: __h::Call::Fn(__hamilton_shim),
                         validators: __h::Cow::Borrowed(&[]),
+                        expand: ::core::option::Option::None,
                     };
                     __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
                 };
@@ -536,6 +537,7 @@ fn registration(
                         code_version: #version,
                         call: __h::Call::Fn(__hamilton_shim),
                         validators: __h::Cow::Borrowed(&[]),
+                        expand: ::core::option::Option::None,
                     };
                     __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
                 };
