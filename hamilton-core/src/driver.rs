@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::{Error, Problem, Problems, Site, ValueRole, short_type_name, suggest};
 use crate::execute::executor::Executor;
+use crate::execute::node::RunId;
 use crate::execute::plan::{self, Plan, Shape};
 use crate::graph::lineage::{Direction, TagFilter, Variable};
 use crate::graph::{Graph, NodeKind, SpecRef, build};
@@ -49,6 +50,8 @@ pub struct Builder {
     /// Strict mode's declared inputs ([`Builder::with_inputs`]).
     declared: Option<Vec<wiring::Declared>>,
     executor: Executor,
+    /// Lifecycle adapters, in installation order (see `hooks`).
+    pub(crate) adapters: Vec<Arc<dyn crate::hooks::Adapter>>,
 }
 
 pub use wiring::ExternalInput;
@@ -129,8 +132,10 @@ impl Builder {
             specs.retain(|s| seen.insert(s.addr()));
         }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
+        let hooks = crate::hooks::Hooks::new(self.adapters, &mut problems);
         let graph = match build::build(specs, &self.config, self.later_module_wins) {
-            Ok(graph) => {
+            Ok(mut graph) => {
+                graph.hooks = hooks;
                 wiring::check(&graph, &self.config, self.declared.as_deref(), &mut problems);
                 if !problems.is_empty() {
                     return Err(Error::Invalid(Problems(problems)));
@@ -142,6 +147,8 @@ impl Builder {
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
+        let built = crate::hooks::GraphBuilt { graph: &graph, config: &self.config };
+        graph.hooks.after_graph_built(&built)?;
         Ok(Driver {
             graph,
             config: self.config,
@@ -192,7 +199,13 @@ impl Driver {
         overrides: Overrides,
     ) -> Result<Outputs, Error> {
         let plan = self.prepare(outputs, &inputs, &overrides)?;
-        self.executor.run(&self.graph, &plan, inputs, overrides)
+        let run = RunId::next();
+        if !self.graph.hooks.on_graph() {
+            return self.executor.run(&self.graph, &plan, inputs, overrides, run);
+        }
+        crate::hooks::run_graph(&self.graph, &plan, outputs, inputs, overrides, run, |i, o| {
+            self.executor.run(&self.graph, &plan, i, o, run)
+        })
     }
 
     /// A dry run: reports exactly the problems [`execute_with`](Driver::execute_with) would,

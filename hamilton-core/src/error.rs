@@ -298,6 +298,14 @@ pub enum Problem {
     },
     /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
     NoExecutorThreads,
+    /// H082: two graceful-error adapters were installed; at most one may decide what a failure
+    /// does.
+    TwoGracefulAdapters {
+        /// The first adapter's name.
+        first: String,
+        /// The second adapter's name.
+        second: String,
+    },
 }
 
 impl Problem {
@@ -325,6 +333,7 @@ impl Problem {
             Problem::DeclaredInputType { .. } => "H025",
             Problem::UnusedConfigKey { .. } => "H026",
             Problem::NoExecutorThreads => "H030",
+            Problem::TwoGracefulAdapters { .. } => "H082",
         }
     }
 }
@@ -527,6 +536,12 @@ impl fmt::Display for Problem {
                  help: use Executor::parallel() for one thread per core, or \
                  Executor::Parallel {{ threads: n }} with n >= 1"
             ),
+            Problem::TwoGracefulAdapters { first, second } => write!(
+                f,
+                "two graceful-error adapters were installed (`{first}` and `{second}`); at most \
+                 one may decide what a node failure does\n  \
+                 help: install a single GracefulErrors (GracefulErrors::catching filters errors)"
+            ),
         }
     }
 }
@@ -663,6 +678,27 @@ pub enum Error {
         /// The outputs still held.
         remaining: Vec<String>,
     },
+    /// H080: a lifecycle hook panicked; the run stopped (see [`hooks`](crate::hooks)).
+    HookPanicked {
+        /// The adapter's name ([`Adapter::name`](crate::hooks::Adapter::name)).
+        adapter: String,
+        /// The hook that panicked, e.g. `after_node`.
+        hook: &'static str,
+        /// The node the hook was called for (node hooks only).
+        node: Option<String>,
+        /// The item index, for a node inside a map/collect block.
+        item: Option<usize>,
+        /// The panic message.
+        message: String,
+    },
+    /// H081: a requested output was not computed because a node failed under
+    /// [`GracefulErrors`](crate::hooks::GracefulErrors).
+    OutputSkipped {
+        /// The output read.
+        name: String,
+        /// The node whose failure made it skip (the output itself, when it failed).
+        failed: String,
+    },
     /// H021: a result builder could not combine the outputs; every problem found.
     ResultBuild {
         /// The builder, e.g. `DataFrameResult`.
@@ -685,6 +721,8 @@ impl Error {
             Error::OutputType { .. } => vec!["H015"],
             Error::OutputNotRequested { .. } | Error::OutputTaken { .. } => vec!["H016"],
             Error::ResultBuild { .. } => vec!["H021"],
+            Error::HookPanicked { .. } => vec!["H080"],
+            Error::OutputSkipped { .. } => vec!["H081"],
         }
     }
 
@@ -745,6 +783,26 @@ impl fmt::Display for Error {
                     write!(f, "; the outputs left are {}", quoted(remaining))
                 }
             }
+            Error::HookPanicked { adapter, hook, node, item, message } => {
+                write!(f, "error[H080]: lifecycle adapter `{adapter}` panicked in `{hook}`")?;
+                match (node, item) {
+                    (Some(node), Some(i)) => write!(f, " for node `{node}` (item {i})")?,
+                    (Some(node), None) => write!(f, " for node `{node}`")?,
+                    _ => {}
+                }
+                write!(f, ": {message}\n  the run was stopped; the driver stays usable")
+            }
+            Error::OutputSkipped { name, failed } if name == failed => write!(
+                f,
+                "error[H081]: output `{name}` was not computed: the node failed and \
+                 GracefulErrors kept the run going (its failure is in the adapter's failures)"
+            ),
+            Error::OutputSkipped { name, failed } => write!(
+                f,
+                "error[H081]: output `{name}` was not computed: it depends on node `{failed}`, \
+                 which failed and GracefulErrors skipped its dependents (the failure is in the \
+                 adapter's failures)"
+            ),
             Error::ResultBuild { builder, problems } => {
                 write!(f, "error[H021]: {builder} cannot combine the outputs:")?;
                 for p in problems {

@@ -45,6 +45,7 @@ mod driver;
 mod error;
 mod execute;
 mod graph;
+pub mod hooks;
 mod outputs;
 pub mod quality;
 mod registry;

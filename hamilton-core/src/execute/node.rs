@@ -16,10 +16,16 @@ use crate::error::{Cause, Error, NodeFailure};
 use crate::graph::Graph;
 
 /// The identity of one `execute` call: distinct for every run of every driver in the process.
+/// Lifecycle hooks receive it with every event of the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct RunId(pub(crate) u64);
+pub struct RunId(pub(crate) u64);
 
 impl RunId {
+    /// The id as a number (runs are numbered from 1 in the order they start).
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
     /// A fresh id (one relaxed atomic increment).
     pub(crate) fn next() -> Self {
         static NEXT: AtomicU64 = AtomicU64::new(1);
@@ -53,6 +59,21 @@ impl NodeCall {
 /// run time whose value is not of its declared type fails with H013.
 #[inline]
 pub(crate) fn run(
+    graph: &Graph,
+    call: &NodeCall,
+    step: &Step,
+    args: &mut Args<'_>,
+) -> Result<Value, Error> {
+    // With no adapter installed, this branch is all that hooks cost.
+    if graph.hooks.active {
+        return crate::hooks::run_node(graph, call, step, args, invoke);
+    }
+    invoke(graph, call, step, args)
+}
+
+/// The plain call of `step`'s function (see [`run`]).
+#[inline]
+fn invoke(
     graph: &Graph,
     call: &NodeCall,
     step: &Step,

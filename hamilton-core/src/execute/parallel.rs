@@ -148,13 +148,14 @@ pub(crate) fn run(
     inputs: Inputs,
     overrides: Inputs,
     threads: usize,
+    id: RunId,
 ) -> Result<Outputs, Error> {
     let schedule = plan.schedule.get_or_init(|| Schedule::of(plan));
     let mut run = Run {
         graph,
         plan,
         schedule,
-        id: RunId::next(),
+        id,
         slots: (0..plan.slots).map(|_| Mutex::new(None)).collect(),
         pending: schedule.indegree.iter().map(|&d| AtomicU32::new(d)).collect(),
         consumers: schedule.consumers.iter().map(|&c| AtomicU32::new(c)).collect(),

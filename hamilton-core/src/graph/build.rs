@@ -62,6 +62,7 @@ pub(crate) fn build(
         topo: Vec::new(),
         inactive,
         config_reads,
+        hooks: Default::default(),
     };
     for external in conflicted {
         problems.push(input_type_conflict(&graph, external));

@@ -149,6 +149,8 @@ pub(crate) struct Graph {
     pub(crate) inactive: Vec<SpecRef>,
     /// The config keys that some condition reads or that replace a node of their name.
     pub(crate) config_reads: Vec<Str>,
+    /// The driver's lifecycle adapters, reached by every executor through the node seam.
+    pub(crate) hooks: crate::hooks::Hooks,
 }
 
 impl Graph {

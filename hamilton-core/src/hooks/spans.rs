@@ -1,0 +1,148 @@
+//! `tracing` spans per run and per node, for any subscriber (a log formatter, an OpenTelemetry
+//! exporter through `tracing-opentelemetry`, ...).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Mutex, PoisonError};
+
+use tracing::Span;
+use tracing::field::{Empty, display};
+
+use super::{
+    Adapter, GraphEnd, GraphExecutionHook, GraphStart, NodeContext, NodeExecutionHook, NodeOutcome,
+    RunId,
+};
+
+/// Opens a `tracing` span per run (`hamilton.run`, fields `run_id`, `outputs`, then `status`,
+/// `error`) and one per node call inside it (`hamilton.node`, fields `node`, `module`, `tags`,
+/// `item`, `run_id`, then `status`, `duration_us`, `error`). The node span is entered while the
+/// function runs, so the node's own `tracing` events nest inside it; a failure is recorded in
+/// the span's `error` field and as an `ERROR` event. Spans are at `INFO` level.
+///
+/// ```
+/// use std::sync::Arc;
+/// use hamilton_core::prelude::*;
+/// use hamilton_core::hooks::TracingAdapter;
+///
+/// /// The input, doubled.
+/// #[node]
+/// fn doubled(x: i64) -> i64 { x * 2 }
+/// hamilton_core::module!();
+///
+/// let dr = Driver::builder()
+///     .with_modules([MODULE])
+///     .with_adapter(Arc::new(TracingAdapter::new()))
+///     .build()?;
+/// dr.execute(&["doubled"], Inputs::new().with("x", 2_i64))?;
+/// # Ok::<(), hamilton_core::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct TracingAdapter {
+    runs: Mutex<HashMap<RunId, Span>>,
+}
+
+/// Identifies one node call on this thread: run, node name address, item.
+type CallKey = (RunId, usize, Option<usize>);
+
+thread_local! {
+    /// The node spans entered on this thread (a node runs on one thread from before to after).
+    static ENTERED: RefCell<Vec<(CallKey, tracing::span::EnteredSpan)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+fn key(node: &NodeContext<'_>) -> CallKey {
+    (node.run_id(), node.name().as_ptr() as usize, node.item())
+}
+
+impl TracingAdapter {
+    /// A new adapter.
+    pub fn new() -> Self {
+        TracingAdapter::default()
+    }
+
+    fn run_span(&self, run: RunId) -> Span {
+        self.runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&run)
+            .cloned()
+            .unwrap_or_else(Span::current)
+    }
+}
+
+impl GraphExecutionHook for TracingAdapter {
+    fn before_graph(&self, run: &GraphStart<'_>) {
+        let span = tracing::info_span!(
+            "hamilton.run",
+            run_id = run.run_id().get(),
+            outputs = display(run.outputs().join(",")),
+            status = Empty,
+            error = Empty,
+        );
+        self.runs.lock().unwrap_or_else(PoisonError::into_inner).insert(run.run_id(), span);
+    }
+
+    fn after_graph(&self, run: &GraphEnd<'_>) {
+        let span = self.runs.lock().unwrap_or_else(PoisonError::into_inner).remove(&run.run_id());
+        if let Some(span) = span {
+            span.record("status", if run.success() { "ok" } else { "failed" });
+            if let Some(e) = run.error() {
+                span.record("error", display(e));
+                tracing::error!(parent: &span, error = %e, "run failed");
+            }
+        }
+    }
+}
+
+impl NodeExecutionHook for TracingAdapter {
+    fn before_node(&self, node: &NodeContext<'_>) {
+        let mut tags = String::new();
+        for t in node.tags() {
+            let sep = if tags.is_empty() { "" } else { "," };
+            let _ = write!(tags, "{sep}{}={}", t.key, t.value);
+        }
+        let parent = self.run_span(node.run_id());
+        let span = tracing::info_span!(
+            parent: &parent,
+            "hamilton.node",
+            node = node.name(),
+            module = node.module(),
+            tags = tags.as_str(),
+            item = node.item(),
+            run_id = node.run_id().get(),
+            status = Empty,
+            duration_us = Empty,
+            error = Empty,
+        );
+        let entered = span.entered();
+        ENTERED.with(|e| e.borrow_mut().push((key(node), entered)));
+    }
+
+    fn after_node(&self, node: &NodeContext<'_>, outcome: &NodeOutcome<'_>) {
+        let k = key(node);
+        let entered = ENTERED.with(|e| {
+            let mut e = e.borrow_mut();
+            let at = e.iter().rposition(|(key, _)| *key == k)?;
+            Some(e.remove(at).1)
+        });
+        let Some(span) = entered else { return };
+        span.record("status", outcome.status().as_str());
+        span.record("duration_us", outcome.duration().as_micros() as u64);
+        if let Some(e) = outcome.error() {
+            span.record("error", display(e));
+            tracing::error!(error = %e, "node failed");
+        }
+        drop(span);
+    }
+}
+
+impl Adapter for TracingAdapter {
+    fn graph_hook(&self) -> Option<&dyn GraphExecutionHook> {
+        Some(self)
+    }
+
+    fn node_hook(&self) -> Option<&dyn NodeExecutionHook> {
+        Some(self)
+    }
+}
