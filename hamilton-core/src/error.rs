@@ -790,7 +790,11 @@ impl fmt::Display for Error {
                     (Some(node), None) => write!(f, " for node `{node}`")?,
                     _ => {}
                 }
-                write!(f, ": {message}\n  the run was stopped; the driver stays usable")
+                if *hook == "after_graph_built" {
+                    write!(f, ": {message}\n  the driver was not built")
+                } else {
+                    write!(f, ": {message}\n  the run was stopped; the driver stays usable")
+                }
             }
             Error::OutputSkipped { name, failed } if name == failed => write!(
                 f,

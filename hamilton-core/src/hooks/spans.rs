@@ -39,7 +39,10 @@ use super::{
 /// ```
 #[derive(Debug, Default)]
 pub struct TracingAdapter {
-    runs: Mutex<HashMap<RunId, Span>>,
+    /// Per run: its span, and the dispatcher current when it started (threads that the
+    /// executor starts have no default subscriber of their own; node spans and the events of
+    /// node code go to this one).
+    runs: Mutex<HashMap<RunId, (Span, tracing::Dispatch)>>,
 }
 
 /// Identifies one node call on this thread: run, node name address, item.
@@ -47,8 +50,15 @@ type CallKey = (RunId, usize, Option<usize>);
 
 thread_local! {
     /// The node spans entered on this thread (a node runs on one thread from before to after).
-    static ENTERED: RefCell<Vec<(CallKey, tracing::span::EnteredSpan)>> =
+    static ENTERED: RefCell<Vec<(CallKey, Entered)>> =
         const { RefCell::new(Vec::new()) };
+}
+
+/// A node span entered on this thread, with the run's dispatcher set as this thread's default.
+/// Field order matters: the span is exited before the default is restored.
+struct Entered {
+    span: tracing::span::EnteredSpan,
+    _default: tracing::dispatcher::DefaultGuard,
 }
 
 fn key(node: &NodeContext<'_>) -> CallKey {
@@ -61,13 +71,12 @@ impl TracingAdapter {
         TracingAdapter::default()
     }
 
-    fn run_span(&self, run: RunId) -> Span {
-        self.runs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&run)
-            .cloned()
-            .unwrap_or_else(Span::current)
+    fn run_span(&self, run: RunId) -> (Span, tracing::Dispatch) {
+        let runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
+        match runs.get(&run) {
+            Some((span, dispatch)) => (span.clone(), dispatch.clone()),
+            None => (Span::current(), tracing::dispatcher::get_default(Clone::clone)),
+        }
     }
 }
 
@@ -80,12 +89,16 @@ impl GraphExecutionHook for TracingAdapter {
             status = Empty,
             error = Empty,
         );
-        self.runs.lock().unwrap_or_else(PoisonError::into_inner).insert(run.run_id(), span);
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        self.runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(run.run_id(), (span, dispatch));
     }
 
     fn after_graph(&self, run: &GraphEnd<'_>) {
         let span = self.runs.lock().unwrap_or_else(PoisonError::into_inner).remove(&run.run_id());
-        if let Some(span) = span {
+        if let Some((span, _)) = span {
             span.record("status", if run.success() { "ok" } else { "failed" });
             if let Some(e) = run.error() {
                 span.record("error", display(e));
@@ -102,7 +115,8 @@ impl NodeExecutionHook for TracingAdapter {
             let sep = if tags.is_empty() { "" } else { "," };
             let _ = write!(tags, "{sep}{}={}", t.key, t.value);
         }
-        let parent = self.run_span(node.run_id());
+        let (parent, dispatch) = self.run_span(node.run_id());
+        let default = tracing::dispatcher::set_default(&dispatch);
         let span = tracing::info_span!(
             parent: &parent,
             "hamilton.node",
@@ -115,7 +129,7 @@ impl NodeExecutionHook for TracingAdapter {
             duration_us = Empty,
             error = Empty,
         );
-        let entered = span.entered();
+        let entered = Entered { span: span.entered(), _default: default };
         ENTERED.with(|e| e.borrow_mut().push((key(node), entered)));
     }
 
@@ -126,14 +140,15 @@ impl NodeExecutionHook for TracingAdapter {
             let at = e.iter().rposition(|(key, _)| *key == k)?;
             Some(e.remove(at).1)
         });
-        let Some(span) = entered else { return };
+        let Some(entered) = entered else { return };
+        let span = &entered.span;
         span.record("status", outcome.status().as_str());
         span.record("duration_us", outcome.duration().as_micros() as u64);
         if let Some(e) = outcome.error() {
             span.record("error", display(e));
             tracing::error!(error = %e, "node failed");
         }
-        drop(span);
+        drop(entered);
     }
 }
 
