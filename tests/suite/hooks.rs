@@ -594,7 +594,7 @@ mod spans {
 
     use tracing::field::{Field, Visit};
     use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata, Subscriber};
+    use tracing::{Metadata, Subscriber};
 
     #[derive(Clone, Debug, Default)]
     pub(crate) struct Span {
@@ -610,10 +610,13 @@ mod spans {
         }
     }
 
+    /// An event: the span it happened in, and its fields as `key=value` text.
+    pub(crate) type Event = (Option<u64>, String);
+
     #[derive(Clone, Default)]
     pub(crate) struct Keep {
         pub(crate) spans: Arc<Mutex<Vec<Span>>>,
-        pub(crate) events: Arc<Mutex<Vec<(Option<u64>, String)>>>,
+        pub(crate) events: Arc<Mutex<Vec<Event>>>,
         next: Arc<AtomicU64>,
         current: Arc<Mutex<Vec<u64>>>,
     }
@@ -656,7 +659,7 @@ mod spans {
             values.record(&mut Fields(&mut span.fields));
         }
         fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
+        fn event(&self, event: &tracing::Event<'_>) {
             let mut fields = Vec::new();
             event.record(&mut Fields(&mut fields));
             let parent = event
@@ -727,4 +730,40 @@ fn tracing_spans_nest_under_their_run_under_the_parallel_executor() {
     let nodes: Vec<&spans::Span> = spans.iter().filter(|s| s.name == "hamilton.node").collect();
     assert!(!nodes.is_empty());
     assert!(nodes.iter().all(|n| n.parent == Some(run.id)), "{nodes:#?}");
+}
+
+/// A writer shared with the test.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn progress_bar_counts_the_node_calls_of_a_run_and_ends_with_its_outcome() {
+    use hamilton_core::hooks::ProgressBar;
+    for executor in executors() {
+        let out = Shared::default();
+        let dr = driver(executor, vec![Arc::new(ProgressBar::to_writer(out.clone()))]);
+        dr.execute(&["d"], inputs(1)).unwrap();
+        dr.execute(&["after_checked"], inputs(-1)).unwrap_err();
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let last_lines: Vec<&str> =
+            text.lines().filter(|l| l.contains("done") || l.contains("failed")).collect();
+        assert_eq!(last_lines.len(), 2, "{text}");
+        assert!(last_lines[0].contains("4/4 done in "), "{text}");
+        assert!(last_lines[1].contains("1/2 failed in "), "{text}");
+        assert!(last_lines[0].contains("[=============================="), "{text}");
+    }
+    // Without a terminal on stderr (as under `cargo test`), the default bar draws nothing and
+    // still counts.
+    let dr = driver(Executor::Sequential, vec![Arc::new(ProgressBar::new())]);
+    assert_eq!(dr.execute(&["d"], inputs(1)).unwrap().get::<String>("d").unwrap(), "sum=10");
 }

@@ -18,8 +18,7 @@
 //!
 //! Built-in adapters: [`TracingAdapter`] (`tracing` spans per run and node), [`Timings`]
 //! (per-node durations, slowest first), [`GracefulErrors`] (a failing node's dependents are
-//! skipped instead of stopping the run), [`ProgressBar`] (feature `progress`) and
-//! [`RunReport`] (one self-contained HTML page per run).
+//! skipped instead of stopping the run) and `ProgressBar` (feature `progress`).
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
@@ -55,6 +54,8 @@
 
 mod context;
 mod graceful;
+#[cfg(feature = "progress")]
+mod progress;
 mod spans;
 mod timings;
 
@@ -68,6 +69,8 @@ pub use context::{
 };
 pub(crate) use graceful::failed_node;
 pub use graceful::{GracefulErrors, SkippedFailure};
+#[cfg(feature = "progress")]
+pub use progress::ProgressBar;
 pub use spans::TracingAdapter;
 pub use timings::{NodeTiming, Timings};
 

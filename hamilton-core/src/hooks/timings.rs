@@ -55,7 +55,7 @@ impl Timings {
     /// Every call recorded so far, slowest first (ties in call order).
     pub fn report(&self) -> Vec<NodeTiming> {
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        calls.sort_by(|a, b| b.duration.cmp(&a.duration));
+        calls.sort_by_key(|t| std::cmp::Reverse(t.duration));
         calls
     }
 
