@@ -11,6 +11,7 @@ mod params;
 mod quality;
 mod requests;
 mod results;
+mod run_report;
 mod validation;
 mod validators;
 mod wiring;

@@ -18,7 +18,8 @@
 //!
 //! Built-in adapters: [`TracingAdapter`] (`tracing` spans per run and node), [`Timings`]
 //! (per-node durations, slowest first), [`GracefulErrors`] (a failing node's dependents are
-//! skipped instead of stopping the run) and `ProgressBar` (feature `progress`).
+//! skipped instead of stopping the run), `ProgressBar` (feature `progress`) and [`RunReport`]
+//! (one self-contained HTML page per run).
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
@@ -56,6 +57,7 @@ mod context;
 mod graceful;
 #[cfg(feature = "progress")]
 mod progress;
+mod report;
 mod spans;
 mod timings;
 
@@ -71,6 +73,7 @@ pub(crate) use graceful::failed_node;
 pub use graceful::{GracefulErrors, SkippedFailure};
 #[cfg(feature = "progress")]
 pub use progress::ProgressBar;
+pub use report::RunReport;
 pub use spans::TracingAdapter;
 pub use timings::{NodeTiming, Timings};
 
