@@ -496,7 +496,8 @@ fn svg(
     let columns = depth.iter().max().map_or(0, |d| d + 1);
     // Within a column, nodes are ordered by the mean row of what they read (fewer crossings).
     let mut row_of = vec![0.0f64; r.nodes.len()];
-    let mut rows = vec![0usize; columns];
+    let rows: Vec<usize> =
+        (0..columns).map(|c| depth.iter().filter(|&&d| d == c).count()).collect();
     for column in 0..columns {
         let mut members: Vec<(f64, usize)> = (0..r.nodes.len())
             .filter(|&i| depth[i] == column)
@@ -519,7 +520,6 @@ fn svg(
         for (row, (_, i)) in members.into_iter().enumerate() {
             row_of[i] = row as f64;
         }
-        rows[column] = r.nodes.iter().enumerate().filter(|(i, _)| depth[*i] == column).count();
     }
     let at: Vec<(f64, f64)> = (0..r.nodes.len())
         .map(|i| (PAD + depth[i] as f64 * (W + GAP_X), PAD + row_of[i] * (H + GAP_Y)))
