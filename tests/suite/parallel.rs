@@ -448,8 +448,7 @@ fn zero_threads_is_a_build_error() {
     assert_eq!(e.codes(), vec!["H030"]);
     assert_eq!(
         e.to_string(),
-        "1 problem found:\n\n\
-         error[H030]: the parallel executor was given 0 threads; it needs at least 1\n  \
+        "error[H030]: the parallel executor was given 0 threads; it needs at least 1\n  \
          help: use Executor::parallel() for one thread per core, or \
          Executor::Parallel { threads: n } with n >= 1"
     );
