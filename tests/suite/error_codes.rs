@@ -5,6 +5,7 @@
 const SUITE: &[(&str, &str)] = &[
     ("config.rs", include_str!("config.rs")),
     ("execution.rs", include_str!("execution.rs")),
+    ("hooks.rs", include_str!("hooks.rs")),
     ("lineage.rs", include_str!("lineage.rs")),
     ("macro_names.rs", include_str!("macro_names.rs")),
     ("parallel.rs", include_str!("parallel.rs")),
@@ -12,6 +13,7 @@ const SUITE: &[(&str, &str)] = &[
     ("quality.rs", include_str!("quality.rs")),
     ("requests.rs", include_str!("requests.rs")),
     ("results.rs", include_str!("results.rs")),
+    ("run_report.rs", include_str!("run_report.rs")),
     ("validation.rs", include_str!("validation.rs")),
     ("validators.rs", include_str!("validators.rs")),
     ("wiring.rs", include_str!("wiring.rs")),
