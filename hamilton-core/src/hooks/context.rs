@@ -17,6 +17,9 @@ use crate::values::{Config, Inputs};
 pub struct NodeContext<'a> {
     pub(crate) graph: &'a Graph,
     pub(crate) call: &'a NodeCall,
+    /// Whether the call is an `async fn` awaited by the async executor: `before_node` and
+    /// `after_node` may then run on different threads.
+    pub(crate) in_future: bool,
 }
 
 impl<'a> NodeContext<'a> {
@@ -54,6 +57,12 @@ impl<'a> NodeContext<'a> {
     /// The item index when the node runs once per item of a map/collect block.
     pub fn item(&self) -> Option<usize> {
         self.call.item
+    }
+
+    /// Whether this is an `async fn` node awaited by the async executor. Its `before_node` and
+    /// `after_node` may then run on different threads (thread-local state does not carry over).
+    pub fn is_async(&self) -> bool {
+        self.in_future
     }
 
     /// `file:line` of the node's function (empty for nodes without a source location).

@@ -291,10 +291,36 @@ pub(crate) fn run_node(
     args: &mut Args<'_>,
     invoke: fn(&Graph, &NodeCall, &Step, &mut Args<'_>) -> Result<Value, Error>,
 ) -> Result<Value, Error> {
+    match node_started(graph, call, args, false)? {
+        Started::Skip(sentinel) => node_finished(graph, call, None, Ok(sentinel), false),
+        Started::Run(at) => {
+            let result = invoke(graph, call, step, args);
+            node_finished(graph, call, Some(at), result, false)
+        }
+    }
+}
+
+/// What a node call does after its `before_node` hooks.
+pub(crate) enum Started {
+    /// Run the function; it starts now.
+    Run(Instant),
+    /// Do not run it: an argument stands for a failed node; this is the node's value.
+    Skip(Value),
+}
+
+/// The first half of a node call with hooks (executors that start a call in one place and
+/// finish it in another, such as the async one, call the halves themselves): the graceful
+/// skip check and the `before_node` hooks. After a panicking hook, the `after_node` hooks have
+/// been called and the error is H080.
+pub(crate) fn node_started(
+    graph: &Graph,
+    call: &NodeCall,
+    args: &Args<'_>,
+    in_future: bool,
+) -> Result<Started, Error> {
     let hooks = &graph.hooks;
-    let node = NodeContext { graph, call };
-    let graceful = hooks.graceful();
-    let skipped = graceful.and_then(|_| args.find(graceful::is_sentinel));
+    let node = NodeContext { graph, call, in_future };
+    let skipped = hooks.graceful().and_then(|_| args.find(graceful::is_sentinel));
     if let Some(error) = hooks.before_node(&node) {
         let outcome = NodeOutcome {
             status: NodeStatus::Failed,
@@ -305,25 +331,38 @@ pub(crate) fn run_node(
         hooks.after_node(&node, &outcome);
         return Err(error);
     }
-    let start = Instant::now();
-    let (result, status) = match skipped {
-        Some(sentinel) => (Ok(sentinel), NodeStatus::Skipped),
-        None => match invoke(graph, call, step, args) {
-            Ok(value) => (Ok(value), NodeStatus::Ran),
-            Err(error) => (Err(error), NodeStatus::Failed),
-        },
+    Ok(match skipped {
+        Some(sentinel) => Started::Skip(sentinel),
+        None => Started::Run(Instant::now()),
+    })
+}
+
+/// The second half: the `after_node` hooks with the call's `result` (`started` is `None` for a
+/// skipped call), then the graceful policy, which may turn a failure into a stand-in value.
+pub(crate) fn node_finished(
+    graph: &Graph,
+    call: &NodeCall,
+    started: Option<Instant>,
+    result: Result<Value, Error>,
+    in_future: bool,
+) -> Result<Value, Error> {
+    let hooks = &graph.hooks;
+    let node = NodeContext { graph, call, in_future };
+    let status = match (&result, started) {
+        (_, None) => NodeStatus::Skipped,
+        (Ok(_), Some(_)) => NodeStatus::Ran,
+        (Err(_), Some(_)) => NodeStatus::Failed,
     };
-    let duration = start.elapsed();
     let outcome = NodeOutcome {
         status,
-        duration,
+        duration: started.map_or(Duration::ZERO, |at| at.elapsed()),
         error: result.as_ref().err(),
         value: result.as_ref().ok().filter(|_| status == NodeStatus::Ran),
     };
     if let Some(error) = hooks.after_node(&node, &outcome) {
         return Err(error);
     }
-    match (result, graceful) {
+    match (result, hooks.graceful()) {
         (Err(error), Some(policy)) if policy.catches(&error) => {
             Ok(policy.record(call.run, node.name(), call.item, error))
         }

@@ -43,6 +43,8 @@ pub struct TracingAdapter {
     /// executor starts have no default subscriber of their own; node spans and the events of
     /// node code go to this one).
     runs: Mutex<HashMap<RunId, (Span, tracing::Dispatch)>>,
+    /// Spans of `async fn` node calls, which may end on another thread: kept here, not entered.
+    awaited: Mutex<HashMap<CallKey, Span>>,
 }
 
 /// Identifies one node call on this thread: run, node name address, item.
@@ -129,26 +131,42 @@ impl NodeExecutionHook for TracingAdapter {
             duration_us = Empty,
             error = Empty,
         );
+        if node.is_async() {
+            drop(default);
+            self.awaited.lock().unwrap_or_else(PoisonError::into_inner).insert(key(node), span);
+            return;
+        }
         let entered = Entered { span: span.entered(), _default: default };
         ENTERED.with(|e| e.borrow_mut().push((key(node), entered)));
     }
 
     fn after_node(&self, node: &NodeContext<'_>, outcome: &NodeOutcome<'_>) {
         let k = key(node);
+        if node.is_async() {
+            let span = self.awaited.lock().unwrap_or_else(PoisonError::into_inner).remove(&k);
+            if let Some(span) = span {
+                record(&span, outcome);
+            }
+            return;
+        }
         let entered = ENTERED.with(|e| {
             let mut e = e.borrow_mut();
             let at = e.iter().rposition(|(key, _)| *key == k)?;
             Some(e.remove(at).1)
         });
         let Some(entered) = entered else { return };
-        let span = &entered.span;
-        span.record("status", outcome.status().as_str());
-        span.record("duration_us", outcome.duration().as_micros() as u64);
-        if let Some(e) = outcome.error() {
-            span.record("error", display(e));
-            tracing::error!(error = %e, "node failed");
-        }
+        record(&entered.span, outcome);
         drop(entered);
+    }
+}
+
+/// Records a node call's end in its span.
+fn record(span: &Span, outcome: &NodeOutcome<'_>) {
+    span.record("status", outcome.status().as_str());
+    span.record("duration_us", outcome.duration().as_micros() as u64);
+    if let Some(e) = outcome.error() {
+        span.record("error", display(e));
+        tracing::error!(parent: span, error = %e, "node failed");
     }
 }
 
