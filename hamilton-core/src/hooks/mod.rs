@@ -381,14 +381,37 @@ pub(crate) fn run_graph<S: AsRef<str>>(
     run: RunId,
     execute: impl FnOnce(Inputs, Inputs) -> Result<Outputs, Error>,
 ) -> Result<Outputs, Error> {
-    let names: Vec<&str> = outputs.iter().map(AsRef::as_ref).collect();
     let started = Instant::now();
-    let start =
-        GraphStart { run, graph, plan, outputs: &names, inputs: &inputs, overrides: &overrides };
-    let result = match graph.hooks.before_graph(&start) {
+    let result = match graph_started(graph, plan, outputs, &inputs, &overrides, run) {
         Ok(()) => execute(inputs, overrides),
         Err(error) => Err(error),
     };
+    graph_finished(graph, run, started, result)
+}
+
+/// The `before_graph` hooks of run `run` (the first half of [`run_graph`], for executors that
+/// cannot take a closure, such as the async one).
+pub(crate) fn graph_started<S: AsRef<str>>(
+    graph: &Graph,
+    plan: &Plan,
+    outputs: &[S],
+    inputs: &Inputs,
+    overrides: &Inputs,
+    run: RunId,
+) -> Result<(), Error> {
+    let names: Vec<&str> = outputs.iter().map(AsRef::as_ref).collect();
+    let start = GraphStart { run, graph, plan, outputs: &names, inputs, overrides };
+    graph.hooks.before_graph(&start)
+}
+
+/// The `after_graph` hooks of run `run` with its `result`; the run's own error wins over a
+/// panicking hook.
+pub(crate) fn graph_finished(
+    graph: &Graph,
+    run: RunId,
+    started: Instant,
+    result: Result<Outputs, Error>,
+) -> Result<Outputs, Error> {
     let end = GraphEnd { run, duration: started.elapsed(), result: result.as_ref() };
     match (graph.hooks.after_graph(&end), result) {
         (Err(hook), Ok(_)) => Err(hook),
