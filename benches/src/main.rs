@@ -1,6 +1,6 @@
 //! `hamilton-bench`: Python Hamilton's anchor workloads W1 (graph build), W2 (execution
-//! overhead) and W3 (polars feature engineering) from `/work/shared/bench/README.md`, on the
-//! same graphs, node for node, and W4 (parallel execution, defined in `docs/benchmarks.md`).
+//! overhead), W3 (polars feature engineering) and W4 (parallel execution), defined in
+//! `docs/benchmarks.md`, on the same graphs, node for node.
 //!
 //! ```text
 //! cargo run --release -p hamilton-bench                      # all; N = 100 and 1000
@@ -11,7 +11,7 @@
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
-//! Prints Markdown tables, with Python Hamilton 1.90.0's figures from the README beside ours,
+//! Prints Markdown tables, with Python Hamilton 1.90.0's recorded figures beside ours,
 //! and checks every graph's result. See `docs/benchmarks.md`.
 
 mod graphs;
@@ -30,7 +30,8 @@ use hamilton_core::{Driver, Executor, Inputs};
 use graphs::{Graph, Shape};
 use measure::{Rules, Sample, measure_rounds, measure_runs as measure};
 
-/// Python Hamilton 1.90.0's figures, copied from the bench README (median of 3 runs' medians).
+/// Python Hamilton 1.90.0's figures of the 2026-11-29 sitting (median of 3 runs' medians), as
+/// recorded in `docs/benchmarks.md`; `benches/python/run.py` measures them again.
 mod python {
     use super::Shape;
 
@@ -59,7 +60,7 @@ mod python {
         }
     }
 
-    /// W3 end to end: (variant, median ms, CPU ms), in the README's order.
+    /// W3 end to end: (variant, median ms, CPU ms), in the order of `docs/benchmarks.md`.
     pub(crate) const W3: [(&str, f64, f64); 4] = [
         ("hamilton", 265.6, 298.2),
         ("hamilton_polars_rb", 245.2, 273.2),
@@ -305,7 +306,7 @@ fn environment(options: &Options) {
     let large = if cfg!(feature = "large") { "on (N = 10000 included)" } else { "off" };
     println!("| feature `large` | {large} |");
     println!(
-        "| Python figures | Hamilton 1.90.0, CPython 3.11.7, from the bench README (its table names a 2-vCPU Intel Xeon KVM guest) |"
+        "| Python figures | Hamilton 1.90.0, CPython 3.11.7, sitting of 2026-11-29 (a 2-vCPU Intel Xeon KVM guest; rerun: benches/python/run.py) |"
     );
     if options.w3 {
         let threads = std::env::var("POLARS_MAX_THREADS")
@@ -609,10 +610,10 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     );
     println!("Data: `{path}`.\n");
 
-    // The README's verification values for the data file.
+    // The data file's verification values (docs/benchmarks.md, W3).
     let got = w3::data_check(path).map_err(|e| err(&e))?;
     let want = w3::expected_data();
-    println!("| data check | this file | README | equal |\n|---|---|---|---|");
+    println!("| data check | this file | expected | equal |\n|---|---|---|---|");
     let rows = [
         ("rows", got.rows.to_string(), want.rows.to_string()),
         ("sum(id)", got.sum_id.to_string(), want.sum_id.to_string()),
@@ -628,7 +629,7 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     }
     println!();
     if got != want {
-        report.failures.push("W3: the data file differs from the README's check values".into());
+        report.failures.push("W3: the data file differs from its check values".into());
     }
 
     // Drivers: one per request shape, built once (the build is timed separately).
@@ -699,7 +700,7 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
                     report.failures.push(format!("W3: sum({name}) = {sum}, Python {want}"));
                 }
             }
-            None => println!("| sum({name}) | {sum:e} | (not in the README) | |"),
+            None => println!("| sum({name}) | {sum:e} | (not recorded) | |"),
         }
     }
     println!();

@@ -3,6 +3,7 @@
 mod config;
 mod error_codes;
 mod execution;
+mod features;
 mod hooks;
 mod lineage;
 mod macro_names;
