@@ -23,6 +23,8 @@ pub mod pages {
     pub struct DataQuality;
     #[doc = include_str!("../docs/polars.md")]
     pub struct Polars;
+    #[doc = include_str!("../docs/execution.md")]
+    pub struct Execution;
     #[doc = include_str!("../docs/example-digits.md")]
     pub struct ExampleDigits;
     #[doc = include_str!("../docs/hooks.md")]

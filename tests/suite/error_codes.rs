@@ -5,6 +5,7 @@
 const SUITE: &[(&str, &str)] = &[
     ("config.rs", include_str!("config.rs")),
     ("execution.rs", include_str!("execution.rs")),
+    ("features.rs", include_str!("features.rs")),
     ("hooks.rs", include_str!("hooks.rs")),
     ("lineage.rs", include_str!("lineage.rs")),
     ("macro_names.rs", include_str!("macro_names.rs")),
@@ -66,5 +67,16 @@ fn the_suite_lists_every_file_of_the_suite() {
             file == "error_codes.rs" || SUITE.iter().any(|(name, _)| *name == file),
             "{file} is missing from SUITE in error_codes.rs"
         );
+    }
+}
+
+#[test]
+fn every_page_of_the_guide_runs_as_doc_tests() {
+    // `tests/lib.rs` includes each page, so that rustdoc compiles and runs its Rust blocks.
+    let summary = include_str!("../../docs/SUMMARY.md");
+    let lib = include_str!("../lib.rs");
+    for page in summary.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+        let include = format!("include_str!(\"../docs/{page}\")");
+        assert!(lib.contains(&include), "tests/lib.rs does not include docs/{page}");
     }
 }

@@ -35,7 +35,7 @@ const INLINE_ARGS: usize = 8;
 /// A thread takes `1 / BATCH_DIVISOR` of the shared ready stack at a time (at least one step,
 /// at most [`MAX_BATCH`]): one at a time until more than `2 * BATCH_DIVISOR` steps wait.
 const BATCH_DIVISOR: usize = 64;
-const MAX_BATCH: usize = 32;
+const MAX_BATCH: usize = 8;
 
 /// What one thread holds: ready steps it took, and steps it finished but has not yet counted.
 struct Local {
