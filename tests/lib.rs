@@ -25,6 +25,10 @@ pub mod pages {
     pub struct Polars;
     #[doc = include_str!("../docs/execution.md")]
     pub struct Execution;
+    #[doc = include_str!("../docs/loading-and-saving.md")]
+    pub struct LoadingAndSaving;
+    #[doc = include_str!("../docs/seeing-your-dataflow.md")]
+    pub struct SeeingYourDataflow;
     #[doc = include_str!("../docs/example-digits.md")]
     pub struct ExampleDigits;
     #[doc = include_str!("../docs/hooks.md")]

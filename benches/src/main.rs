@@ -23,7 +23,8 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use hamilton_core::polars::prelude::DataFrame;
+use hamilton_core::io::{from_, source, to};
+use hamilton_core::polars::prelude::{DataFrame, ParquetReader, ParquetWriter, SerReader};
 use hamilton_core::results::DataFrameResult;
 use hamilton_core::{Driver, Executor, Inputs};
 
@@ -84,6 +85,9 @@ const TARGET_W4_SPEEDUP: f64 = 1.85;
 const TARGET_W4_WIDE_RATIO: f64 = 3.0;
 /// W3: the parallel executor's time over the sequential executor's.
 const TARGET_W3_PARALLEL_RATIO: f64 = 1.0;
+/// W3 load + save: the materializers' time over direct polars reader and writer calls.
+const TARGET_W3_IO_RATIO: f64 = 1.02;
+
 struct Options {
     w1: bool,
     w2: bool,
@@ -633,7 +637,13 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     }
 
     // Drivers: one per request shape, built once (the build is timed separately).
-    let build = || Driver::builder().with_modules([w3::MODULE]).build();
+    // `raw` is read by the Parquet loader (a materializer), as a user of the framework would.
+    let build = || {
+        Driver::builder()
+            .with_modules([w3::MODULE])
+            .with_materializers([from_::parquet("raw").path(source("data_path"))])
+            .build()
+    };
     let dr = build().map_err(|e| err(&e))?;
     let par = Driver::builder()
         .with_modules([w3::MODULE])
@@ -831,6 +841,65 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
         python::W3_BUILD_MS,
         measure::peak_rss_mib(),
     );
+    w3_io(path, rules, report)
+}
+
+/// Load + save of the W3 frame: the Parquet loader and saver through `Driver::materialize`,
+/// against the same polars reader and writer called directly.
+fn w3_io(path: &str, rules: Rules, report: &mut Report) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let out_dir = std::env::temp_dir().join(format!("hamilton-bench-io-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).map_err(|e| err(&e))?;
+    let direct_out = out_dir.join("direct.parquet");
+    let framework_out = out_dir.join("materialized.parquet");
+    let dr = Driver::builder().with_modules([w3::MODULE]).build().map_err(|e| err(&e))?;
+    let materializers = [
+        from_::parquet("raw").path(path),
+        to::parquet("save_raw", "raw").path(framework_out.clone()),
+    ];
+    let mut direct = || -> u64 {
+        let file = std::fs::File::open(path).expect("the W3 file opens");
+        let mut df = ParquetReader::new(file).finish().expect("the W3 file reads");
+        let out = std::fs::File::create(&direct_out).expect("the output file opens");
+        ParquetWriter::new(out).finish(&mut df).expect("the frame writes")
+    };
+    let mut materialized = || -> u64 {
+        let done = dr
+            .materialize(&materializers, &[] as &[&str], Inputs::new())
+            .unwrap_or_else(|e| panic!("W3 materialize: {e}"));
+        done.metadata["save_raw"].bytes.expect("a saved file has a size")
+    };
+    // One checked call of each: both files hold the same frame.
+    let (a, b) = (direct(), materialized());
+    let read = |p: &std::path::Path| -> Result<DataFrame, String> {
+        let file = std::fs::File::open(p).map_err(|e| err(&e))?;
+        ParquetReader::new(file).finish().map_err(|e| err(&e))
+    };
+    if !read(&direct_out)?.equals_missing(&read(&framework_out)?) {
+        report.failures.push("W3 io: the saved frames differ".into());
+    }
+    let mut calls: Vec<&mut dyn FnMut() -> u64> = vec![&mut direct, &mut materialized];
+    let runs: Vec<measure::Rounds> =
+        (0..rules.runs.max(1)).map(|_| measure_rounds(rules, &mut calls)).collect();
+    drop(calls);
+    let median = |v: usize| {
+        let medians: Vec<Duration> =
+            runs.iter().map(|r| Sample::of(&r.wall[v], 0.0, 0).median).collect();
+        Sample::of(&medians, 0.0, 0)
+    };
+    let (d, m) = (median(0), median(1));
+    let ratio = m.median.as_secs_f64() / d.median.as_secs_f64();
+    println!("## W3 load + save: the 1M-row frame, Parquet in and out\n");
+    println!(
+        "`direct`: `ParquetReader::finish` then `ParquetWriter::finish` to a file. `materialize`: \
+         `Driver::materialize` with `from_::parquet(\"raw\")` and `to::parquet(\"save_raw\", \"raw\")` \
+         (graph built per call, atomic write: temporary file, then rename). Output {a} / {b} bytes.\n"
+    );
+    println!("| variant | ms | min–max ms | × direct |\n|---|---:|---:|---:|");
+    println!("| direct | {} | {}–{} | 1.000 |", ms(d.median), ms(d.min), ms(d.max));
+    println!("| materialize | {} | {}–{} | {ratio:.3} |\n", ms(m.median), ms(m.min), ms(m.max));
+    report.target("W3 load+save materialize / direct".to_string(), ratio, TARGET_W3_IO_RATIO, "×");
+    std::fs::remove_dir_all(&out_dir).map_err(|e| err(&e))?;
     Ok(())
 }
 

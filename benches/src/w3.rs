@@ -1,7 +1,8 @@
 //! W3, polars feature engineering (defined in `docs/benchmarks.md`): the 38-node graph as
 //! `#[node]` functions, and the same computation written directly against polars.
 //!
-//! Graph: the input `data_path`, `raw` (the parquet file), five column nodes (`id`, `a`, `b`,
+//! Graph: the input `data_path`, `raw` (the parquet file; the benchmark's driver reads it through
+//! the Parquet loader, `from_::parquet("raw")`, which adds the node `load_data.raw`), five column nodes (`id`, `a`, `b`,
 //! `c`, `cat`; Python gets them from `@extract_columns`), thirty features `f_01`..`f_30` and
 //! `features`, the 1,000,000 × 32 frame. Names, parameter lists and formulas follow the
 //! Python side (`benches/python/w3_features.py`) node for node.

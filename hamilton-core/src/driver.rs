@@ -1,7 +1,7 @@
 //! [`Builder`] and [`Driver`]: choose modules and config, build and validate the graph once,
 //! then execute requests against it.
 
-mod wiring;
+pub(crate) mod wiring;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -50,6 +50,8 @@ pub struct Builder {
     /// Strict mode's declared inputs ([`Builder::with_inputs`]).
     declared: Option<Vec<wiring::Declared>>,
     executor: Executor,
+    /// Loaders and savers made nodes of the graph (see `io`).
+    pub(crate) materializers: Vec<crate::io::Materializer>,
     /// Lifecycle adapters, in installation order (see `hooks`).
     pub(crate) adapters: Vec<Arc<dyn crate::hooks::Adapter>>,
 }
@@ -132,8 +134,23 @@ impl Builder {
             specs.retain(|s| seen.insert(s.addr()));
         }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
+        // The driver keeps the specs: `materialize` builds graphs with more nodes from them.
+        let mut kept = specs.clone();
+        let mut built = build::build(specs, &self.config, self.later_module_wins);
+        if let Ok(base) = &built {
+            let (config, later) = (&self.config, self.later_module_wins);
+            // Loaders and savers (with_materializers, #[load_from], #[save_to]) add nodes.
+            if let Some(extended) =
+                crate::io::extend(base, &kept, config, later, &self.materializers, true)
+            {
+                built = extended.map(|(graph, specs)| {
+                    kept = specs;
+                    graph
+                });
+            }
+        }
         let hooks = crate::hooks::Hooks::new(self.adapters, &mut problems);
-        let graph = match build::build(specs, &self.config, self.later_module_wins) {
+        let graph = match built {
             Ok(mut graph) => {
                 graph.hooks = hooks;
                 wiring::check(&graph, &self.config, self.declared.as_deref(), &mut problems);
@@ -149,24 +166,33 @@ impl Builder {
         };
         let built = crate::hooks::GraphBuilt { graph: &graph, config: &self.config };
         graph.hooks.after_graph_built(&built)?;
-        Ok(Driver {
-            graph,
-            config: self.config,
-            executor: self.executor,
-            plans: Mutex::new(HashMap::new()),
-        })
+        Ok(Driver::from_parts(graph, self.config, self.executor, kept, self.later_module_wins))
     }
 }
 
 /// A built, validated graph that executes requests. `Send + Sync`: share it across threads.
 pub struct Driver {
-    graph: Graph,
-    config: Config,
-    executor: Executor,
+    pub(crate) graph: Graph,
+    pub(crate) config: Config,
+    pub(crate) executor: Executor,
     plans: Mutex<HashMap<Shape, Arc<Plan>>>,
+    /// The specs the graph was built from, and how duplicates were resolved.
+    pub(crate) specs: Vec<SpecRef>,
+    pub(crate) later_module_wins: bool,
 }
 
 impl Driver {
+    pub(crate) fn from_parts(
+        graph: Graph,
+        config: Config,
+        executor: Executor,
+        specs: Vec<SpecRef>,
+        later_module_wins: bool,
+    ) -> Driver {
+        let plans = Mutex::new(HashMap::new());
+        Driver { graph, config, executor, plans, specs, later_module_wins }
+    }
+
     /// Starts a [`Builder`].
     pub fn builder() -> Builder {
         Builder::default()
@@ -180,6 +206,11 @@ impl Driver {
     /// The executor that runs this driver's requests.
     pub fn executor(&self) -> Executor {
         self.executor
+    }
+
+    /// The validated graph (for the views in `viz`).
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
     }
 
     /// Computes `outputs` from `inputs`, running only the nodes they need.
@@ -421,7 +452,7 @@ impl Driver {
         Ok(self.collect(&both))
     }
 
-    fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
+    pub(crate) fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
         let mut roots = Vec::with_capacity(names.len());
         let mut problems = Vec::new();
         for name in names {

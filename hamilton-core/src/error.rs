@@ -255,6 +255,20 @@ pub enum Problem {
         /// The function computing it.
         site: Site,
     },
+    /// H050: `visualize_path_between` was asked for two nodes that no path joins.
+    NoPath {
+        /// The start of the path asked for.
+        from: String,
+        /// Its end.
+        to: String,
+    },
+    /// H052: a picture was to be written to a file whose extension names no format it has.
+    UnknownPictureFormat {
+        /// The file.
+        path: String,
+        /// Its extension (empty when it has none).
+        extension: String,
+    },
     /// H019: the builder was given no module and no node.
     NothingSelected,
     /// H023: in strict mode ([`Builder::with_inputs`](crate::Builder::with_inputs)), a parameter
@@ -298,6 +312,8 @@ pub enum Problem {
     },
     /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
     NoExecutorThreads,
+    /// H060..H063: a loader or saver that cannot work (see [`crate::io::IoProblem`]).
+    Io(crate::io::IoProblem),
     /// H082: two graceful-error adapters were installed; at most one may decide what a failure
     /// does.
     TwoGracefulAdapters {
@@ -333,6 +349,9 @@ impl Problem {
             Problem::DeclaredInputType { .. } => "H025",
             Problem::UnusedConfigKey { .. } => "H026",
             Problem::NoExecutorThreads => "H030",
+            Problem::NoPath { .. } => "H050",
+            Problem::UnknownPictureFormat { .. } => "H052",
+            Problem::Io(p) => p.code(),
             Problem::TwoGracefulAdapters { .. } => "H082",
         }
     }
@@ -478,6 +497,21 @@ impl fmt::Display for Problem {
                 "input `{name}` names a computed node ({site}); \
                  pass it as an override to replace the node"
             ),
+            Problem::NoPath { from, to } => write!(
+                f,
+                "no path leads from `{from}` to `{to}`: `{to}` does not depend on `{from}`\n  \
+                 help: swap them if `{from}` depends on `{to}`, or look at display_downstream_of([\"{from}\"])"
+            ),
+            Problem::UnknownPictureFormat { path, extension } => write!(
+                f,
+                "cannot write a picture to `{path}`: {} names no picture format\n  \
+                 help: end the file name with .svg, .dot or .gv",
+                if extension.is_empty() {
+                    "no extension".to_string()
+                } else {
+                    format!("extension `.{extension}`")
+                }
+            ),
             Problem::NothingSelected => write!(
                 f,
                 "the driver has no nodes: no module was selected\n  \
@@ -536,6 +570,7 @@ impl fmt::Display for Problem {
                  help: use Executor::parallel() for one thread per core, or \
                  Executor::Parallel {{ threads: n }} with n >= 1"
             ),
+            Problem::Io(p) => p.fmt(f),
             Problem::TwoGracefulAdapters { first, second } => write!(
                 f,
                 "two graceful-error adapters were installed (`{first}` and `{second}`); at most \
@@ -699,6 +734,13 @@ pub enum Error {
         /// The node whose failure made it skip (the output itself, when it failed).
         failed: String,
     },
+    /// H051: a file could not be written (nothing is left behind).
+    Write {
+        /// The file.
+        path: String,
+        /// What the system said.
+        reason: String,
+    },
     /// H021: a result builder could not combine the outputs; every problem found.
     ResultBuild {
         /// The builder, e.g. `DataFrameResult`.
@@ -713,14 +755,18 @@ impl Error {
     pub fn codes(&self) -> Vec<&'static str> {
         match self {
             Error::Invalid(p) => p.codes(),
-            Error::NodeFailed(failure) => match failure.cause {
-                Cause::Returned(_) => vec!["H013"],
+            Error::NodeFailed(failure) => match &failure.cause {
+                // A failed load or save has its own code (H064, H065).
+                Cause::Returned(e) => {
+                    vec![e.downcast_ref::<crate::io::IoFailure>().map_or("H013", |f| f.code())]
+                }
                 Cause::Panicked(_) => vec!["H014"],
                 Cause::Validation(_) => vec!["H020"],
             },
             Error::OutputType { .. } => vec!["H015"],
             Error::OutputNotRequested { .. } | Error::OutputTaken { .. } => vec!["H016"],
             Error::ResultBuild { .. } => vec!["H021"],
+            Error::Write { .. } => vec!["H051"],
             Error::HookPanicked { .. } => vec!["H080"],
             Error::OutputSkipped { .. } => vec!["H081"],
         }
@@ -742,6 +788,8 @@ impl fmt::Display for Error {
             Error::NodeFailed(failure) => {
                 let site = &failure.site;
                 match &failure.cause {
+                    // A loader or saver names its node, path and cause itself (H064, H065).
+                    Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
                     Cause::Returned(e) => {
                         write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
                     }
@@ -782,6 +830,9 @@ impl fmt::Display for Error {
                 } else {
                     write!(f, "; the outputs left are {}", quoted(remaining))
                 }
+            }
+            Error::Write { path, reason } => {
+                write!(f, "error[H051]: cannot write `{path}`: {reason}")
             }
             Error::HookPanicked { adapter, hook, node, item, message } => {
                 write!(f, "error[H080]: lifecycle adapter `{adapter}` panicked in `{hook}`")?;

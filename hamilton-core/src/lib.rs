@@ -41,21 +41,29 @@
 //!
 //! See the guide in `docs/` for concepts, writing nodes and the error codes.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod driver;
 mod error;
 mod execute;
 mod graph;
 pub mod hooks;
+pub mod io;
 mod outputs;
 pub mod quality;
 mod registry;
 pub mod results;
 mod values;
+pub mod viz;
 
 /// The polars version hamilton-core is built with: name polars through this path, so a pipeline
 /// and the framework share one `DataFrame` type.
 #[cfg(feature = "polars")]
 pub use polars;
+
+/// The petgraph version [`Driver::to_petgraph`] returns graphs of (feature `petgraph`).
+#[cfg(feature = "petgraph")]
+pub use petgraph;
 
 pub use driver::{Builder, Driver, ExternalInput};
 pub use error::{
@@ -87,6 +95,9 @@ pub use hamilton_macros::config_when_in;
 pub use hamilton_macros::config_when_not;
 /// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
 pub use hamilton_macros::node;
+/// `#[save_to(parquet(path = value("out.parquet")), id = "save_x")]`: a saver of the node's
+/// value (see [`io`]), run only when its id is requested.
+pub use hamilton_macros::save_to;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
 
@@ -120,7 +131,7 @@ pub mod prelude {
     pub use crate::{
         Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
         check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        node, tag,
+        node, save_to, tag,
     };
 }
 
@@ -139,6 +150,11 @@ pub mod __private {
         Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,
     };
     pub use inventory;
+
+    /// What `#[load_from]` / `#[save_to]` expand to.
+    pub mod io {
+        pub use crate::io::{Declaration, from_, source, to, value};
+    }
     pub use std::borrow::Cow;
     pub use std::sync::LazyLock;
 

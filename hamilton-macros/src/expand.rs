@@ -51,6 +51,7 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
 
     let mut errors = Errors::default();
     let node_args = attrs::parse_node_args(args, &mut errors);
+    let materializers = crate::materializers::take(&mut func, &mut errors);
     let meta = attrs::take_metadata(&mut func.attrs, &mut errors);
     signature::check_signature(&func.sig, &mut errors);
     let params = signature::read_params(&mut func.sig, &mut errors);
@@ -69,7 +70,10 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     match (errors.is_empty(), output, name) {
         (true, Some(output), Some(name)) => {
             let registration = registration(&func, &name, &meta, &params, &output);
-            quote!(#func #registration)
+            let fn_name = func.sig.ident.unraw().to_string();
+            let io =
+                crate::materializers::expand(&materializers, &fn_name, &name, &params, &output);
+            quote!(#func #registration #io)
         }
         _ => {
             let errors = errors.into_tokens();

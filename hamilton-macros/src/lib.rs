@@ -9,6 +9,7 @@
 mod attrs;
 mod errors;
 mod expand;
+mod materializers;
 mod signature;
 mod version;
 
@@ -87,4 +88,11 @@ pub fn check_output(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn check_output_custom(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("check_output_custom", args.into(), item.into()).into()
+}
+
+/// `#[save_to(parquet(path = value("out.parquet")), id = "save_x")]`: a saver of the node's
+/// value, run only when `id` is requested; read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn save_to(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("save_to", args.into(), item.into()).into()
 }

@@ -9,6 +9,7 @@ const SUITE: &[(&str, &str)] = &[
     ("hooks.rs", include_str!("hooks.rs")),
     ("lineage.rs", include_str!("lineage.rs")),
     ("macro_names.rs", include_str!("macro_names.rs")),
+    ("materialize.rs", include_str!("materialize.rs")),
     ("parallel.rs", include_str!("parallel.rs")),
     ("params.rs", include_str!("params.rs")),
     ("quality.rs", include_str!("quality.rs")),
@@ -17,6 +18,7 @@ const SUITE: &[(&str, &str)] = &[
     ("run_report.rs", include_str!("run_report.rs")),
     ("validation.rs", include_str!("validation.rs")),
     ("validators.rs", include_str!("validators.rs")),
+    ("viz.rs", include_str!("viz.rs")),
     ("wiring.rs", include_str!("wiring.rs")),
 ];
 

@@ -7,6 +7,7 @@ mod features;
 mod hooks;
 mod lineage;
 mod macro_names;
+mod materialize;
 mod parallel;
 mod params;
 mod quality;
@@ -15,6 +16,7 @@ mod results;
 mod run_report;
 mod validation;
 mod validators;
+mod viz;
 mod wiring;
 
 /// `tests/suite/<file>:<line>` of the `nth` line of `src` (that file's text) containing `needle`:

@@ -153,7 +153,7 @@ impl Driver {
 
 /// The hint for an external input `name` that was not provided or not declared: the closest
 /// node or config key, and the config variants of that name that did not apply.
-pub(super) fn input_hint(graph: &Graph, config: &Config, name: &str) -> InputHint {
+pub(crate) fn input_hint(graph: &Graph, config: &Config, name: &str) -> InputHint {
     // Nodes computed from the input cannot be what it was meant to be: that would be a cycle.
     let downstream = match graph.lookup(name) {
         Some(i) => graph.reach(&[i], Direction::Downstream),
