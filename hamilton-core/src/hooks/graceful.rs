@@ -43,14 +43,11 @@ type Filter = dyn Fn(&Error) -> bool + Send + Sync;
 /// [`NodeStatus::Skipped`](super::NodeStatus::Skipped)), and every independent node still runs.
 ///
 /// Reading a requested output that was not computed is error H081, which names the node that
-/// failed. Inside a map/collect block, an item whose nodes failed or were skipped is left out of
-/// the collected list, and the other items are collected (the failures keep their item index).
-/// The failures are kept here, for [`failures`](GracefulErrors::failures) or
+/// failed. (Inside map/collect blocks this policy is not implemented yet.) The failures are kept here, for [`failures`](GracefulErrors::failures) or
 /// [`take_failures`](GracefulErrors::take_failures).
 ///
 /// Differences from Hamilton: Rust values are typed, so there is no user-chosen sentinel value;
-/// a skipped output is an error when read, and an item is dropped from a collection rather than
-/// collected as a sentinel. At most one graceful adapter may be installed (H082).
+/// a skipped output is an error when read. At most one graceful adapter may be installed (H082).
 ///
 /// ```
 /// use std::sync::Arc;
