@@ -28,11 +28,24 @@ fn main() {
     if std::env::var_os("CARGO_FEATURE_LARGE").is_some() {
         sizes.push(10_000);
     }
+    write(&out, "parameterize_5000.rs", &parameterize(5000));
     for n in sizes {
         write(&out, &format!("chain_{n}.rs"), &chain(n));
         write(&out, &format!("fanin_{n}.rs"), &fanin(n));
         write(&out, &format!("fantree_{n}.rs"), &fantree(n));
     }
+}
+
+/// One function, `#[parameterize]`d into `n` nodes: `p_i(x) = x * i`.
+fn parameterize(n: usize) -> String {
+    let mut s = header(&format!("M1 parameterize, {n} outputs"));
+    s.push_str("/// `{output_name}`: x times {k}.\n#[node]\n#[parameterize(\n");
+    for i in 0..n {
+        writeln!(s, "    p_{i}(k = value({i})),").unwrap();
+    }
+    s.push_str(")]\npub(crate) fn scaled(x: &i64, k: i64) -> i64 {\n    x * k\n}\n\n");
+    s.push_str("hamilton_core::module!();\n");
+    s
 }
 
 /// Writes `text` unless the file already holds it (keeps the mtime, so no needless rebuild).

@@ -8,6 +8,7 @@
 //! cargo run --release -p hamilton-bench -- w1 --no-wait      # only W1, no quiet-machine guard
 //! cargo run --release -p hamilton-bench -- w3                # only W3 (polars, 1M rows)
 //! cargo run --release -p hamilton-bench -- w4                # only W4 (parallel executor)
+//! cargo run --release -p hamilton-bench -- w5                # only W5 (map/collect)
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
@@ -16,8 +17,10 @@
 
 mod graphs;
 mod measure;
+mod modifiers;
 mod w3;
 mod w4;
+mod w5;
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -93,6 +96,9 @@ struct Options {
     w2: bool,
     w3: bool,
     w4: bool,
+    /// M1: a 5,000-output `#[parameterize]`.
+    m1: bool,
+    w5: bool,
     /// The W3 parquet file.
     data: String,
     wait: bool,
@@ -120,14 +126,16 @@ struct Profile {
 }
 
 const USAGE: &str = "\
-usage: hamilton-bench [w1] [w2] [w3] [w4] [--runs K] [--no-wait] [--data PATH]
+usage: hamilton-bench [w1] [w2] [w3] [w4] [w5] [m1] [--runs K] [--no-wait] [--data PATH]
        hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
   w1          graph build (all shapes and sizes)
   w2          execution overhead (chain; fanin and fantree)
   w3          polars feature engineering, 1,000,000 rows, end to end
               (sequential and parallel executor)
   w4          parallel executor: 16 CPU-bound nodes of ~50 ms; 10,000 trivial nodes
-  (none)      all four
+  m1          graph build of a 5,000-output #[parameterize]
+  w5          map/collect: Parallelizable over N = 100 / 1,000 / 10,000 items
+  (none)      all five
   --runs K    K independent runs per figure, reporting the median of the run medians and
               their spread (default 3, as the Python figures)
   --data PATH the W3 parquet file (default: benches/data/w3_data.parquet)
@@ -165,6 +173,8 @@ fn parse_args() -> Result<Options, String> {
         w2: false,
         w3: false,
         w4: false,
+        m1: false,
+        w5: false,
         data: DEFAULT_DATA.to_string(),
         wait: true,
         runs: 3,
@@ -188,16 +198,21 @@ fn parse_args() -> Result<Options, String> {
             "w2" => o.w2 = true,
             "w3" => o.w3 = true,
             "w4" => o.w4 = true,
+            "m1" => o.m1 = true,
+            "w5" => o.w5 = true,
             "--no-wait" => o.wait = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !o.w1 && !o.w2 && !o.w3 && !o.w4 {
+    if !o.w1 && !o.w2 && !o.w3 && !o.w4 && !o.w5 && !o.m1 {
+        o.m1 = true;
+        o.w5 = true;
         o.w1 = true;
         o.w2 = true;
         o.w3 = true;
         o.w4 = true;
+        o.w5 = true;
     }
     Ok(o)
 }
@@ -237,6 +252,12 @@ fn main() -> ExitCode {
     }
     if options.w4 {
         w4(rules(5), rules(20), &mut report);
+    }
+    if options.m1 {
+        modifiers::m1(rules(20), &mut report);
+    }
+    if options.w5 {
+        w5::w5(rules(20), &mut report);
     }
     if !report.targets.is_empty() {
         println!("## Targets\n");
@@ -292,11 +313,17 @@ fn environment(options: &Options) {
         .unwrap_or_else(|| "unknown".to_string());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let workloads: Vec<&str> =
-        [(options.w1, "W1"), (options.w2, "W2"), (options.w3, "W3"), (options.w4, "W4")]
-            .into_iter()
-            .filter_map(|(on, name)| on.then_some(name))
-            .collect();
+    let workloads: Vec<&str> = [
+        (options.w1, "W1"),
+        (options.w2, "W2"),
+        (options.w3, "W3"),
+        (options.w4, "W4"),
+        (options.m1, "M1"),
+        (options.w5, "W5"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
     println!("# hamilton-rs benchmarks ({})\n", workloads.join(", "));
     println!("| item | value |\n|---|---|");
     println!("| machine | {cores} × {cpu}, Linux {} |", kernel.trim());

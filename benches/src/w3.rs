@@ -2,8 +2,9 @@
 //! `#[node]` functions, and the same computation written directly against polars.
 //!
 //! Graph: the input `data_path`, `raw` (the parquet file; the benchmark's driver reads it through
-//! the Parquet loader, `from_::parquet("raw")`, which adds the node `load_data.raw`), five column nodes (`id`, `a`, `b`,
-//! `c`, `cat`; Python gets them from `@extract_columns`), thirty features `f_01`..`f_30` and
+//! the Parquet loader, `from_::parquet("raw")`, which adds the node `load_data.raw`), five column
+//! nodes (`id`, `a`, `b`, `c`, `cat`, made by `#[extract_columns]` as in Python), thirty features
+//! `f_01`..`f_30` and
 //! `features`, the 1,000,000 × 32 frame. Names, parameter lists and formulas follow the
 //! Python side (`benches/python/w3_features.py`) node for node.
 //!
@@ -81,40 +82,11 @@ fn frame(series: [Series; 32]) -> PolarsResult<DataFrame> {
 
 // --------------------------------------------------------------------------------- the nodes
 
-/// The data set (Python: `pl.read_parquet(data_path)`, decorated with `@extract_columns`).
+/// The data set (Python: `pl.read_parquet(data_path)`), and its five columns as nodes.
 #[node]
+#[extract_columns("id", "a", "b", "c", "cat")]
 pub(crate) fn raw(data_path: &str) -> Result<DataFrame, PolarsError> {
     read(data_path)
-}
-
-/// Column `id` of `raw`.
-#[node]
-pub(crate) fn id(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "id")
-}
-
-/// Column `a` of `raw`.
-#[node]
-pub(crate) fn a(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "a")
-}
-
-/// Column `b` of `raw`.
-#[node]
-pub(crate) fn b(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "b")
-}
-
-/// Column `c` of `raw`.
-#[node]
-pub(crate) fn c(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "c")
-}
-
-/// Column `cat` of `raw`.
-#[node]
-pub(crate) fn cat(raw: &DataFrame) -> Result<Series, PolarsError> {
-    column(raw, "cat")
 }
 
 #[node]

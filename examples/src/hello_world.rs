@@ -1,10 +1,12 @@
-//! Hello world: a four-node pipeline over a list of numbers, with a `dev`/`prod` config variant.
+//! Hello world: a small pipeline over a list of numbers, with a `dev`/`prod` config variant.
 //!
 //! ```text
-//! numbers ──> raw ──> mean ──> spread ──> summary
-//!   (input)    │                  ^
-//!              └──────────────────┘
+//! numbers ──> raw ──> mean ─────────────> spread ──> summary
+//!   (input)    │                     (prod) ^  ^ (dev)
+//!              └──> bounds ──> low, high ──────┘
 //! ```
+//!
+//! `bounds` returns a pair; `#[unpack_fields]` makes each element a node of its own.
 
 use hamilton_core::prelude::*;
 
@@ -31,14 +33,22 @@ pub fn spread__prod(raw: &[f64], mean: f64) -> f64 {
     (raw.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
 }
 
-/// Anywhere else: the range (max - min), cheap and good enough to eyeball.
+/// The smallest and the largest number, as the nodes `low` and `high`.
+#[node]
+#[tag(stage = "stats")]
+#[unpack_fields(low, high)]
+pub fn bounds(raw: &[f64]) -> (f64, f64) {
+    let low = raw.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (low, high)
+}
+
+/// Anywhere else: the range (high - low), cheap and good enough to eyeball.
 #[node]
 #[config_when_default]
 #[tag(stage = "stats")]
-pub fn spread__dev(raw: &[f64]) -> f64 {
-    let max = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let min = raw.iter().copied().fold(f64::INFINITY, f64::min);
-    max - min
+pub fn spread__dev(low: f64, high: f64) -> f64 {
+    high - low
 }
 
 /// One line for humans.
@@ -62,7 +72,8 @@ mod tests {
     fn nodes_are_plain_functions() {
         assert_eq!(raw("1, 2.5").unwrap(), vec![1.0, 2.5]);
         assert_eq!(mean(&[1.0, 3.0]), 2.0);
-        assert_eq!(spread__dev(&[1.0, 4.0, 2.0]), 3.0);
+        assert_eq!(bounds(&[1.0, 4.0, 2.0]), (1.0, 4.0));
+        assert_eq!(spread__dev(1.0, 4.0), 3.0);
         assert!((spread__prod(&[1.0, 3.0], 2.0) - 2f64.sqrt()).abs() < 1e-12);
     }
 
@@ -81,6 +92,15 @@ mod tests {
             assert!((got - spread).abs() < 1e-12, "{env}: {got} vs {spread}");
             assert!(out.get::<String>("summary").unwrap().contains(&format!("env: {env}")));
         }
+    }
+
+    #[test]
+    fn the_bounds_are_nodes_of_their_own() {
+        let dr = Driver::builder().with_modules([MODULE]).build().unwrap();
+        let out = dr.execute(&["low", "high"], Inputs::new().with("numbers", "3, 1, 4")).unwrap();
+        assert_eq!(*out.get::<f64>("low").unwrap(), 1.0);
+        assert_eq!(*out.get::<f64>("high").unwrap(), 4.0);
+        assert_eq!(dr.variable("low").unwrap().required_dependencies(), vec!["bounds"]);
     }
 
     #[test]

@@ -354,7 +354,12 @@ impl Driver {
         if let Some(plan) = cached {
             return Ok(plan);
         }
-        let plan = Arc::new(plan::plan(&self.graph, &shape)?);
+        // The items of a map/collect block are the parallel executor's unit of work too.
+        let threads = match self.executor {
+            Executor::Parallel { threads } => threads,
+            _ => 1,
+        };
+        let plan = Arc::new(plan::plan(&self.graph, &shape, threads)?);
         let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
         if plans.len() >= PLAN_CACHE_LIMIT {
             plans.clear();
@@ -373,15 +378,24 @@ impl Driver {
     ) {
         let node = self.graph.node(i);
         let Some(entry) = values.entries.get(node.name.as_ref()) else { return };
-        if entry.type_id != node.ty.id {
+        // An expand node's override may also be the list of its items.
+        let list = node.expand().map(|e| e.list.id);
+        if entry.type_id != node.ty.id && Some(entry.type_id) != list {
+            let list_short = node.expand().map(|e| short_type_name((e.list.name)()));
+            let expected = match &list_short {
+                Some(l) => format!("{} (or {l})", node.ty.display_name()),
+                None => node.ty.display_name().to_string(),
+            };
             problems.push(Problem::WrongValueType {
                 name: node.name.to_string(),
                 role,
-                expected: node.ty.display_name().to_string(),
+                expected,
                 got: {
                     // Short (`Vec<f32>`), unless that reads like the expected type.
                     let short = short_type_name((entry.type_name)());
-                    if short == node.ty.display_name() || short == short_type_name((node.ty.name)())
+                    if short == node.ty.display_name()
+                        || short == short_type_name((node.ty.name)())
+                        || list_short.as_ref() == Some(&short)
                     {
                         (entry.type_name)().to_string()
                     } else {

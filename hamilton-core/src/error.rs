@@ -310,6 +310,48 @@ pub enum Problem {
         /// The closest key that a condition reads or an input name, when it looks like a typo.
         suggestion: Option<String>,
     },
+    /// H035: an expand node (returning `Parallelizable<T>`) inside the block of another.
+    NestedBlock {
+        /// The inner expand node, which would run once per item of the outer one.
+        inner: Site,
+        /// The outer expand node.
+        outer: Site,
+    },
+    /// H036: a node depends per item on two expand nodes.
+    NodeInTwoBlocks {
+        /// The node.
+        node: Site,
+        /// The first expand node it depends on.
+        first: Site,
+        /// The second.
+        second: Site,
+    },
+    /// H037: a `Collect` parameter names a value that does not run per item.
+    CollectWithoutBlock {
+        /// The collect node.
+        collector: Site,
+        /// The value its `Collect` parameter names.
+        name: String,
+        /// The function producing it (none for an input or config entry).
+        producer: Option<Site>,
+    },
+    /// H038: a node of a map/collect block was requested as an output or overridden.
+    BlockNodeInRequest {
+        /// The block node.
+        node: Site,
+        /// Its block's expand node.
+        expand: Site,
+        /// "requested as an output" or "overridden".
+        role: &'static str,
+    },
+    /// H039: a block needs a value computed from what it collects (a block runs as a whole,
+    /// before its collects).
+    BlockCycle {
+        /// The block's expand node.
+        expand: Site,
+        /// The nodes outside the block on the loop (or the collect node inside its own block).
+        nodes: Vec<Site>,
+    },
     /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
     NoExecutorThreads,
     /// H060..H063: a loader or saver that cannot work (see [`crate::io::IoProblem`]).
@@ -348,6 +390,11 @@ impl Problem {
             Problem::UnusedDeclaredInput { .. } => "H024",
             Problem::DeclaredInputType { .. } => "H025",
             Problem::UnusedConfigKey { .. } => "H026",
+            Problem::NestedBlock { .. } => "H035",
+            Problem::NodeInTwoBlocks { .. } => "H036",
+            Problem::CollectWithoutBlock { .. } => "H037",
+            Problem::BlockNodeInRequest { .. } => "H038",
+            Problem::BlockCycle { .. } => "H039",
             Problem::NoExecutorThreads => "H030",
             Problem::NoPath { .. } => "H050",
             Problem::UnknownPictureFormat { .. } => "H052",
@@ -564,6 +611,66 @@ impl fmt::Display for Problem {
                 )?;
                 did_you_mean(f, suggestion)
             }
+            Problem::NestedBlock { inner, outer } => write!(
+                f,
+                "map/collect blocks cannot nest: `{}` returns Parallelizable but depends per item \
+                 on `{}`, so it would expand once per item of `{}`\n  \
+                 inner expand: {inner}\n  outer expand: {outer}\n  \
+                 help: collect the outer block first and expand the collected values, or expand \
+                 over pairs in one node",
+                inner.node, outer.node, outer.node
+            ),
+            Problem::NodeInTwoBlocks { node, first, second } => write!(
+                f,
+                "node `{}` ({node}) depends per item on two expand nodes, `{}` and `{}`: a node \
+                 runs once per item of one block only\n  \
+                 first expand:  {first}\n  second expand: {second}\n  \
+                 help: collect one of the blocks first (a `Collect<T>` parameter) and take the \
+                 collected value",
+                node.node, first.node, second.node
+            ),
+            Problem::CollectWithoutBlock { collector, name, producer } => {
+                write!(
+                    f,
+                    "`{}` ({collector}) collects `{name}`, which does not run per item: no \
+                     Parallelizable node is upstream of it",
+                    collector.node
+                )?;
+                if let Some(site) = producer {
+                    write!(f, "\n  `{name}`: {site}")?;
+                } else {
+                    write!(f, "\n  `{name}` is an input or config entry")?;
+                }
+                write!(
+                    f,
+                    "\n  help: take `{name}` as an ordinary parameter, or make a node upstream of \
+                     it return Parallelizable<T>"
+                )
+            }
+            Problem::BlockNodeInRequest { node, expand, role } => write!(
+                f,
+                "node `{}` ({node}) runs once per item of `{}` and cannot be {role}\n  \
+                 expand: {expand}\n  \
+                 help: request or override the node that collects it, or the expand node `{}` \
+                 (an override takes a Vec of items)",
+                node.node, expand.node, expand.node
+            ),
+            Problem::BlockCycle { expand, nodes } => {
+                write!(
+                    f,
+                    "the block of `{}` ({expand}) needs a value computed from its own collected \
+                     values: a block runs as a whole, before the nodes that collect from it",
+                    expand.node
+                )?;
+                for site in nodes {
+                    write!(f, "\n  `{}`: {site}", site.node)?;
+                }
+                write!(
+                    f,
+                    "\n  help: compute these values from the block's inputs, or start a second \
+                     block after the collect"
+                )
+            }
             Problem::NoExecutorThreads => write!(
                 f,
                 "the parallel executor was given 0 threads; it needs at least 1\n  \
@@ -680,6 +787,40 @@ pub struct NodeFailure {
     pub site: Site,
     /// What happened.
     pub cause: Cause,
+    /// For a node of a map/collect block: the index (from 0) of the item it failed on.
+    pub item: Option<usize>,
+}
+
+impl fmt::Display for NodeFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let site = &self.site;
+        let on_item = match self.item {
+            Some(i) => format!(" on item {i} (counted from 0)"),
+            None => String::new(),
+        };
+        match &self.cause {
+            Cause::Returned(e) => {
+                write!(f, "error[H013]: node `{}` ({site}) failed{on_item}: {e}", site.node)
+            }
+            Cause::Panicked(msg) => {
+                write!(f, "error[H014]: node `{}` ({site}) panicked{on_item}: {msg}", site.node)
+            }
+            Cause::Validation(failed) => {
+                let n = failed.len();
+                let validators = if n == 1 { "validator" } else { "validators" };
+                write!(
+                    f,
+                    "error[H020]: data validation failed for node `{}` ({site}){on_item}: {n} \
+                     {validators} of importance `fail` did not pass",
+                    site.node
+                )?;
+                for result in failed {
+                    write!(f, "\n  - {result}")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The error type of hamilton-core.
@@ -756,6 +897,7 @@ impl Error {
         match self {
             Error::Invalid(p) => p.codes(),
             Error::NodeFailed(failure) => match &failure.cause {
+                Cause::Returned(e) if e.is::<crate::MissingColumn>() => vec!["H070"],
                 // A failed load or save has its own code (H064, H065).
                 Cause::Returned(e) => {
                     vec![e.downcast_ref::<crate::io::IoFailure>().map_or("H013", |f| f.code())]
@@ -785,33 +927,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid(problems) => problems.fmt(f),
-            Error::NodeFailed(failure) => {
-                let site = &failure.site;
-                match &failure.cause {
-                    // A loader or saver names its node, path and cause itself (H064, H065).
-                    Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
-                    Cause::Returned(e) => {
-                        write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
-                    }
-                    Cause::Panicked(msg) => {
-                        write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
-                    }
-                    Cause::Validation(failed) => {
-                        let n = failed.len();
-                        let validators = if n == 1 { "validator" } else { "validators" };
-                        write!(
-                            f,
-                            "error[H020]: data validation failed for node `{}` ({site}): {n} \
-                             {validators} of importance `fail` did not pass",
-                            site.node
-                        )?;
-                        for result in failed {
-                            write!(f, "\n  - {result}")?;
-                        }
-                        Ok(())
-                    }
-                }
-            }
+            Error::NodeFailed(failure) => failure.fmt(f),
             Error::OutputType { name, stored, asked } => {
                 write!(
                     f,

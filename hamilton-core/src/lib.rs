@@ -49,6 +49,8 @@ mod execute;
 mod graph;
 pub mod hooks;
 pub mod io;
+pub mod map;
+mod modifiers;
 mod outputs;
 pub mod quality;
 mod registry;
@@ -73,6 +75,8 @@ pub use error::{
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
+pub use map::{Collect, ExpandSpec, Parallelizable};
+pub use modifiers::MissingColumn;
 pub use outputs::{OutputNames, Outputs};
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
@@ -93,13 +97,36 @@ pub use hamilton_macros::config_when_default;
 pub use hamilton_macros::config_when_in;
 /// `#[config_when_not(key = "value")]`: the variant applies unless the config key has that value.
 pub use hamilton_macros::config_when_not;
+/// `#[does(other_fn)]`: the node's empty body runs another function with the node's parameters.
+pub use hamilton_macros::does;
+/// `#[extract_columns("a", "b")]`: one `Series` node per column of the returned polars
+/// `DataFrame` (see the Modifiers page of the book).
+pub use hamilton_macros::extract_columns;
+/// `#[extract_fields(a: f64, b: String)]`: one node per field of the returned struct (see the
+/// Modifiers page of the book).
+pub use hamilton_macros::extract_fields;
+/// `#[inject(x = source("a"), k = value(2))]`: binds parameters to other nodes or to values (see
+/// the Modifiers page of the book).
+pub use hamilton_macros::inject;
 /// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
 pub use hamilton_macros::node;
+/// `#[parameterize(out_a(x = value(1)), out_b(x = source("b")))]`: one function, one node per
+/// output (see the Modifiers page of the book).
+pub use hamilton_macros::parameterize;
+/// `#[parameterize_sources(out_a(x = "a"))]`: `#[parameterize]` with every binding a source.
+pub use hamilton_macros::parameterize_sources;
+/// `#[parameterize_values(x, out_a = 1, out_b = 2)]`: one node per value of one parameter.
+pub use hamilton_macros::parameterize_values;
 /// `#[save_to(parquet(path = value("out.parquet")), id = "save_x")]`: a saver of the node's
 /// value (see [`io`]), run only when its id is requested.
 pub use hamilton_macros::save_to;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
+/// `#[tag_outputs(a(key = "value"))]`: tags of single nodes of a function that makes several.
+pub use hamilton_macros::tag_outputs;
+/// `#[unpack_fields(a, b)]`: one node per element of the returned tuple (see the Modifiers page
+/// of the book).
+pub use hamilton_macros::unpack_fields;
 
 /// Defines `pub const MODULE: ModuleRef` for the module it is written in.
 ///
@@ -129,9 +156,10 @@ macro_rules! module {
 /// What a pipeline module needs: the attributes, the driver and its value types.
 pub mod prelude {
     pub use crate::{
-        Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
-        check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        node, save_to, tag,
+        Collect, Config, Driver, Error, Executor, Inputs, Outputs, Overrides, Parallelizable,
+        TagFilter, check_output, check_output_custom, config_when, config_when_default,
+        config_when_in, config_when_not, does, extract_columns, extract_fields, inject, node,
+        parameterize, parameterize_sources, parameterize_values, save_to, tag, unpack_fields,
     };
 }
 
@@ -140,11 +168,15 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::execute::access::{
-        Access, IsClone, IsValue, NotAValue, NotClone, OwnedAccess, OwnedMissing, OwnedNotClone,
-        OwnedProbe, OwnedReady, StdArc, StdOption, ValueMissing, ValueProbe, ValueReady,
-        check_clone, check_value, std_arc, std_option,
+        Access, HamiltonCollect, HamiltonParallelizable, IsClone, IsCollectItem, IsValue,
+        NotAValue, NotClone, OwnedAccess, OwnedMissing, OwnedNotClone, OwnedProbe, OwnedReady,
+        StdArc, StdOption, ValueMissing, ValueProbe, ValueReady, check_clone, check_collect_item,
+        check_value, hamilton_collect, hamilton_parallelizable, std_arc, std_option,
     };
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
+    pub use crate::map::{Collect, ExpandSpec};
+    #[cfg(feature = "polars")]
+    pub use crate::modifiers::columns::{extract_column, extract_column_or};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
         Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,
@@ -155,6 +187,8 @@ pub mod __private {
     pub mod io {
         pub use crate::io::{Declaration, from_, source, to, value};
     }
+    #[cfg(feature = "polars")]
+    pub use polars::prelude::{DataFrame, Series};
     pub use std::borrow::Cow;
     pub use std::sync::LazyLock;
 

@@ -12,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::error::Site;
 use crate::execute::args::{Args, CallResult};
+use crate::map::ExpandSpec;
 use crate::quality::ValidatorSpec;
 
 /// A string that is usually `'static` (from generated code) but may be owned (manual nodes).
@@ -68,6 +69,8 @@ pub enum ParamKind {
     OptionOwned,
     /// `Option<Arc<T>>`: `None` when nothing provides the value.
     OptionArc,
+    /// `Collect<T>`: the per-item values of a map/collect block node, gathered in item order.
+    Collect,
 }
 
 impl ParamKind {
@@ -78,7 +81,7 @@ impl ParamKind {
 
     /// Whether the parameter takes its value by value (a move is possible on last use).
     pub fn is_owned(self) -> bool {
-        matches!(self, ParamKind::Owned | ParamKind::OptionOwned)
+        matches!(self, ParamKind::Owned | ParamKind::OptionOwned | ParamKind::Collect)
     }
 }
 
@@ -225,6 +228,9 @@ pub struct NodeSpec {
     /// [`quality`](crate::quality)): in the graph, the node becomes `x_raw`, one node per
     /// validator and the validated `x`.
     pub validators: Cow<'static, [ValidatorSpec]>,
+    /// For a node returning [`Parallelizable<T>`](crate::Parallelizable) (an expand node): its
+    /// item type and how its value splits into items.
+    pub expand: Option<ExpandSpec>,
 }
 
 impl NodeSpec {
@@ -272,6 +278,7 @@ impl NodeSpec {
             code_version: 0,
             call: Call::Dynamic(Arc::new(call)),
             validators: Cow::Borrowed(&[]),
+            expand: None,
         }
     }
 

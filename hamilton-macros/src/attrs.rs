@@ -78,6 +78,8 @@ pub(crate) struct Metadata {
     pub(crate) conditions: Vec<Cond>,
     pub(crate) default_variant: bool,
     pub(crate) validators: Vec<ValidatorDecl>,
+    /// `#[parameterize]`, `#[inject]` and their forms.
+    pub(crate) modifiers: crate::modifiers::Modifiers,
 }
 
 /// The `key = value` pairs of an attribute; `None` after a parse error (reported), so that no
@@ -123,7 +125,7 @@ fn key_of(pair: &MetaNameValue, errors: &mut Errors) -> Option<String> {
 }
 
 /// Whether a node name is a dotted identifier (`a`, `ns.a`).
-fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.split('.').all(|part| {
             let mut chars = part.chars();
@@ -243,6 +245,10 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
         }
         if name == "node" {
             errors.spanned(&attr, "`#[node]` is given twice");
+            continue;
+        }
+        if crate::modifiers::NAMES.contains(&name.as_str()) {
+            crate::modifiers::read(&name, &attr, &mut meta.modifiers, errors);
             continue;
         }
         if !METADATA.contains(&name.as_str()) {

@@ -8,6 +8,7 @@ use syn::{Item, ItemFn};
 
 use crate::attrs::{self, CondKind, Metadata, NodeArgs};
 use crate::errors::Errors;
+use crate::modifiers::{self, Binding, Planned};
 use crate::signature::{self, Kind, Output, Param};
 use crate::version::code_version;
 
@@ -53,31 +54,168 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     let node_args = attrs::parse_node_args(args, &mut errors);
     let materializers = crate::materializers::take(&mut func, &mut errors);
     let meta = attrs::take_metadata(&mut func.attrs, &mut errors);
+    if let Some(target) = &meta.modifiers.does {
+        // The node runs `target` with its parameters, in order, in place of the empty body.
+        if !func.block.stmts.is_empty() {
+            errors.spanned(
+                &func.block,
+                "with `#[does]`, the body must be empty (`{}`): the node runs the function given \
+                 to `#[does]`",
+            );
+        }
+        let args = func.sig.inputs.iter().filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) => Some(p.ident.clone()),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        });
+        let args: Vec<syn::Ident> = args.collect();
+        let span = target.span();
+        *func.block = syn::parse_quote_spanned!(span=> { #target(#(#args),*) });
+    }
     signature::check_signature(&func.sig, &mut errors);
     let params = signature::read_params(&mut func.sig, &mut errors);
     let output = signature::read_output(&func.sig, &mut errors);
     let name = node_name(&func, &node_args, &mut errors);
 
-    if let Some(name) = &name
-        && !meta.validators.is_empty()
+    if let (Some((span, _)), Some(_)) = (&meta.modifiers.parameterize, &node_args.name) {
+        errors.push(syn::Error::new(
+            *span,
+            "`#[parameterize]` names its nodes itself: remove `name = ...` from `#[node]`",
+        ));
+    }
+    if let (Some((_, _)), Some(extract)) =
+        (&meta.modifiers.parameterize, &meta.modifiers.extract_columns)
     {
-        check_raw_parameter(&func, name, &mut errors);
+        errors.push(syn::Error::new(
+            extract.span,
+            "`#[extract_columns]` cannot be combined with `#[parameterize]`: every output would \
+             make nodes of the same column names; extract the columns of each output in a \
+             function of its own",
+        ));
+    }
+    if let Some(fields) = &meta.modifiers.fields {
+        let other = if meta.modifiers.parameterize.is_some() {
+            Some("#[parameterize]")
+        } else if meta.modifiers.extract_columns.is_some() {
+            Some("#[extract_columns]")
+        } else {
+            None
+        };
+        if let Some(other) = other {
+            errors.push(syn::Error::new(
+                fields.span,
+                format!("`#[{}]` cannot be combined with `{other}`", fields.attr),
+            ));
+        }
+        if let (Some(output), "unpack_fields") = (&output, fields.attr) {
+            match &output.ty {
+                syn::Type::Tuple(t) if t.elems.len() == fields.nodes.len() => {}
+                syn::Type::Tuple(t) => errors.spanned(
+                    &output.ty,
+                    format!(
+                        "`#[unpack_fields]` names {} fields, but this tuple has {} elements; \
+                         name one node per element",
+                        fields.nodes.len(),
+                        t.elems.len()
+                    ),
+                ),
+                other => errors.spanned(
+                    other,
+                    "`#[unpack_fields]` needs a tuple return type, such as `(i64, String)`",
+                ),
+            }
+        }
     }
     let fn_name = func.sig.ident.unraw().to_string();
+    let planned = match &name {
+        Some(name) => {
+            modifiers::plan(&meta.modifiers, name, &fn_name, &meta.doc, &params, &mut errors)
+        }
+        None => Vec::new(),
+    };
+    let mut made: Vec<String> = planned.iter().map(|p| p.name.clone()).collect();
+    if let Some(extract) = &meta.modifiers.extract_columns {
+        made.extend(extract.columns.iter().map(|(c, _)| c.clone()));
+    }
+    if let Some(fields) = &meta.modifiers.fields {
+        made.extend(fields.nodes.iter().map(|(i, _)| i.unraw().to_string()));
+    }
+    if !made.is_empty() {
+        for (node, span, _) in &meta.modifiers.tag_outputs {
+            if !made.contains(node) {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!(
+                        "`{fn_name}` makes no node `{node}`; it makes {}",
+                        made.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if !meta.validators.is_empty() {
+        if meta.modifiers.parameterize.is_none() && meta.modifiers.inject.is_empty() {
+            if let Some(name) = &name {
+                check_raw_parameter(&func, name, &mut errors);
+            }
+        } else {
+            for p in &planned {
+                check_raw_dependency(p, &params, &mut errors);
+            }
+        }
+    }
     if fn_name.contains("__") {
         func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
     }
-    match (errors.is_empty(), output, name) {
-        (true, Some(output), Some(name)) => {
-            let registration = registration(&func, &name, &meta, &params, &output);
-            let fn_name = func.sig.ident.unraw().to_string();
-            let io =
-                crate::materializers::expand(&materializers, &fn_name, &name, &params, &output);
+    if let Some(span) = materializers.first_span() {
+        if planned.len() > 1
+            || meta.modifiers.extract_columns.is_some()
+            || meta.modifiers.fields.is_some()
+        {
+            errors.push(syn::Error::new(
+                span,
+                "`#[load_from]` / `#[save_to]` apply to a function that makes one node; this one \
+                 makes several (a modifier): load or save in a function of its own",
+            ));
+        }
+    }
+    match (errors.is_empty(), &output, &name) {
+        (true, Some(output), Some(name)) if !planned.is_empty() => {
+            let registration = registration(&func, &planned, &meta, &params, output);
+            let io = crate::materializers::expand(&materializers, &fn_name, name, &params, output);
             quote!(#func #registration #io)
         }
         _ => {
             let errors = errors.into_tokens();
             quote!(#func #errors)
+        }
+    }
+}
+
+/// With validators, a generated node `x` must not depend on `x_raw` (its own unvalidated value).
+fn check_raw_dependency(planned: &Planned<'_>, params: &[Param], errors: &mut Errors) {
+    let raw = format!("{}_raw", planned.name);
+    for (p, b) in params.iter().zip(&planned.bindings) {
+        let source = |b: &Binding| match b {
+            Binding::Source { name, span } if *name == raw => Some(*span),
+            _ => None,
+        };
+        let depends = match b {
+            None => (p.name == raw).then(Span::call_site),
+            Some(Binding::Group { items, .. }) => items.iter().find_map(source),
+            Some(b) => source(b),
+        };
+        if let Some(span) = depends {
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "with `#[check_output]`, the node `{raw}` is the unvalidated value of `{}`, \
+                     so depending on it would be a cycle; bind parameter `{}` to another node",
+                    planned.name, p.name
+                ),
+            ));
         }
     }
 }
@@ -171,7 +309,7 @@ fn str_lit(s: &str) -> TokenStream {
 
 fn registration(
     func: &ItemFn,
-    name: &str,
+    planned: &[Planned<'_>],
     meta: &Metadata,
     params: &[Param],
     output: &Output,
@@ -186,29 +324,8 @@ fn registration(
         let block = &func.block;
         code_version(quote!(#sig #block))
     };
+    let alias = node_alias(fn_ident);
 
-    let shim = shim(&node_alias(fn_ident), params, output);
-
-    let param_specs = params.iter().map(|p| {
-        let pname = &p.name;
-        let vt = &p.value_ty;
-        let vt_spelled = signature::spell(vt);
-        let vt_spelled =
-            vt_spelled.trim_start_matches("::std::string::").trim_start_matches("::std::vec::");
-        let spelled = signature::spell(&p.ty);
-        let kind = p.kind.variant();
-        let has_default = p.default.is_some();
-        quote! {
-            __h::ParamSpec {
-                name: __h::Cow::Borrowed(#pname),
-                ty: __h::TypeSpec::of::<#vt>(#vt_spelled),
-                spelled: #spelled,
-                kind: __h::ParamKind::#kind,
-                has_default: #has_default,
-            }
-        }
-    });
-    let n_params = params.len();
     let tags = meta.tags.iter().map(|(k, v)| {
         let (k, v) = (str_lit(k), str_lit(v));
         quote!(__h::Tag { key: #k, value: #v })
@@ -232,14 +349,24 @@ fn registration(
     });
     let n_conditions = meta.conditions.len();
     // Empty lists need no static of their own (fewer items per node: faster compiles).
-    let (params_static, params_ref) = static_list(
-        quote!(__HAMILTON_PARAMS),
-        quote!(__h::ParamSpec),
-        n_params,
-        quote!(#(#param_specs),*),
-    );
-    let (tags_static, tags_ref) =
+    let (tags_static, shared_tags_ref) =
         static_list(quote!(__HAMILTON_TAGS), quote!(__h::Tag), n_tags, quote!(#(#tags),*));
+    // A node named in `#[tag_outputs]` gets its own list: the shared tags, its own replacing
+    // those of the same key.
+    let node_tags = |node: &str| -> (TokenStream, TokenStream) {
+        let Some((_, _, own)) = meta.modifiers.tag_outputs.iter().find(|(n, _, _)| n == node)
+        else {
+            return (quote!(), shared_tags_ref.clone());
+        };
+        let mut all: Vec<(String, String)> =
+            meta.tags.iter().filter(|(k, _)| !own.iter().any(|(o, _)| o == k)).cloned().collect();
+        all.extend(own.iter().cloned());
+        let items = all.iter().map(|(k, v)| {
+            let (k, v) = (str_lit(k), str_lit(v));
+            quote!(__h::Tag { key: #k, value: #v })
+        });
+        static_list(quote!(__HAMILTON_NODE_TAGS), quote!(__h::Tag), all.len(), quote!(#(#items),*))
+    };
     let (conditions_static, conditions_ref) = static_list(
         quote!(__HAMILTON_CONDITIONS),
         quote!(__h::Condition),
@@ -255,30 +382,37 @@ fn registration(
         quote!(#(#validator_specs),*),
     );
     let out_spelled = signature::spell(out_ty);
+    let expand = match &output.item {
+        Some(item) => {
+            let item_spelled = signature::spell(item);
+            quote!(::core::option::Option::Some(__h::ExpandSpec::of::<#item>(#item_spelled)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let fallible = output.fallible;
     let default_variant = meta.default_variant;
-    let doc = &meta.doc;
 
-    // The function is imported under a fixed alias in an outer block, so that no generated item
-    // of the inner block shadows it, whatever the user named it (even `__hamilton_shim`).
-    let alias = node_alias(fn_ident);
-    let cfgs = func.attrs.iter().filter(|a| a.path().is_ident("cfg"));
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all)]
-        #(#cfgs)*
-        const _: () = {
-            use #fn_ident as #alias;
+    let nodes = planned.iter().map(|node| {
+        let name = &node.name;
+        let doc = match &node.doc {
+            Some(text) => text.to_token_stream(),
+            None => meta.doc.clone(),
+        };
+        let (own_tags, tags_ref) = node_tags(name);
+        let shim = shim(&alias, params, &node.bindings, output);
+        let param_specs = param_specs(params, &node.bindings);
+        let n_params = param_specs.len();
+        let (params_static, params_ref) = static_list(
+            quote!(__HAMILTON_PARAMS),
+            quote!(__h::ParamSpec),
+            n_params,
+            quote!(#(#param_specs),*),
+        );
+        quote! {
             const _: () = {
-                use ::hamilton_core::__private as __h;
-
                 #shim
-
+                #own_tags
                 #params_static
-                #tags_static
-                #conditions_static
-                #validator_fns
-                #validators_static
                 static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
                     name: __h::Cow::Borrowed(#name),
                     function: __h::Cow::Borrowed(#fn_name),
@@ -295,11 +429,200 @@ fn registration(
                     code_version: #version,
                     call: __h::Call::Fn(__hamilton_shim),
                     validators: __h::Cow::Borrowed(#validators_ref),
+                    expand: #expand,
                 };
                 __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
             };
+        }
+    });
+
+    let columns = meta.modifiers.extract_columns.as_ref().map(|extract| {
+        let frame = &planned[0].name;
+        let (first, _) = first_last(out_ty);
+        // The frame must be a polars `DataFrame`: checked at the return type.
+        let check = quote_spanned! {first=>
+            fn __hamilton_frame_check(v: &#out_ty) -> &__h::DataFrame { v }
+        };
+        let nodes = extract.columns.iter().map(|(column, _)| {
+            let call = match &extract.fill_with {
+                Some(fill) => {
+                    quote_spanned!(fill.span()=> __h::extract_column_or(__args, #column, #fill))
+                }
+                None => quote!(__h::extract_column(__args, #frame, #column)),
+            };
+            let doc = format!("Column `{column}` of `{frame}`.");
+            let (own_tags, tags_ref) = node_tags(column);
+            quote! {
+                const _: () = {
+                    #own_tags
+                    fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult { #call }
+                    static __HAMILTON_PARAMS: [__h::ParamSpec; 1] = [__h::ParamSpec {
+                        name: __h::Cow::Borrowed(#frame),
+                        ty: __h::TypeSpec::of::<__h::DataFrame>("DataFrame"),
+                        spelled: "&DataFrame",
+                        kind: __h::ParamKind::Ref,
+                        has_default: false,
+                    }];
+                    static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                        name: __h::Cow::Borrowed(#column),
+                        function: __h::Cow::Borrowed(#fn_name),
+                        module: __h::Cow::Borrowed(::core::module_path!()),
+                        file: __h::Cow::Borrowed(::core::file!()),
+                        line: #line,
+                        doc: __h::Cow::Borrowed(#doc),
+                        tags: __h::Cow::Borrowed(#tags_ref),
+                        conditions: __h::Cow::Borrowed(#conditions_ref),
+                        default_variant: #default_variant,
+                        params: __h::Cow::Borrowed(&__HAMILTON_PARAMS),
+                        output: __h::TypeSpec::of::<__h::Series>("Series"),
+                        fallible: true,
+                        code_version: #version,
+                        call: __h::Call::Fn(__hamilton_shim),
+                        validators: __h::Cow::Borrowed(&[]),
+                    };
+                    __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
+                };
+            }
+        });
+        quote!(#check #(#nodes)*)
+    });
+
+    let fields = meta.modifiers.fields.as_ref().map(|fields| {
+        let base = &planned[0].name;
+        let base_spelled = signature::spell(out_ty);
+        let nodes = fields.nodes.iter().enumerate().map(|(i, (ident, declared))| {
+            let field = ident.unraw().to_string();
+            let (ty, access): (syn::Type, TokenStream) = match (declared, out_ty) {
+                (Some(ty), _) => (ty.clone(), quote!(#ident)),
+                (None, syn::Type::Tuple(t)) => {
+                    let index = syn::Index::from(i);
+                    (t.elems[i].clone(), quote!(#index))
+                }
+                (None, other) => (other.clone(), quote!(0)),
+            };
+            let ty_spelled = short_spelling(&ty);
+            // Typed as declared, spanned on the declaration: a field of another type, or one
+            // that is not `Clone`, is reported there.
+            let take = quote_spanned! {ident.span()=>
+                let __f: #ty = __v.#access.clone();
+            };
+            let doc = format!("Field `{field}` of `{base}`.");
+            let (own_tags, tags_ref) = node_tags(&field);
+            quote! {
+                const _: () = {
+                    #own_tags
+                    fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::CallResult {
+                        let __v: &#out_ty = __args.get::<#out_ty>(0)?;
+                        #take
+                        ::core::result::Result::Ok(__h::Value::new(__f))
+                    }
+                    static __HAMILTON_PARAMS: [__h::ParamSpec; 1] = [__h::ParamSpec {
+                        name: __h::Cow::Borrowed(#base),
+                        ty: __h::TypeSpec::of::<#out_ty>(#base_spelled),
+                        spelled: #base_spelled,
+                        kind: __h::ParamKind::Ref,
+                        has_default: false,
+                    }];
+                    static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                        name: __h::Cow::Borrowed(#field),
+                        function: __h::Cow::Borrowed(#fn_name),
+                        module: __h::Cow::Borrowed(::core::module_path!()),
+                        file: __h::Cow::Borrowed(::core::file!()),
+                        line: #line,
+                        doc: __h::Cow::Borrowed(#doc),
+                        tags: __h::Cow::Borrowed(#tags_ref),
+                        conditions: __h::Cow::Borrowed(#conditions_ref),
+                        default_variant: #default_variant,
+                        params: __h::Cow::Borrowed(&__HAMILTON_PARAMS),
+                        output: __h::TypeSpec::of::<#ty>(#ty_spelled),
+                        fallible: false,
+                        code_version: #version,
+                        call: __h::Call::Fn(__hamilton_shim),
+                        validators: __h::Cow::Borrowed(&[]),
+                    };
+                    __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
+                };
+            }
+        });
+        quote!(#(#nodes)*)
+    });
+
+    // The function is imported under a fixed alias in an outer block, so that no generated item
+    // of the inner blocks shadows it, whatever the user named it (even `__hamilton_shim`). The
+    // tags, conditions and validators are shared by every node the function becomes.
+    let cfgs = func.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all)]
+        #(#cfgs)*
+        const _: () = {
+            use #fn_ident as #alias;
+            const _: () = {
+                use ::hamilton_core::__private as __h;
+                #tags_static
+                #conditions_static
+                #validator_fns
+                #validators_static
+                #(#nodes)*
+                #columns
+                #fields
+            };
         };
     }
+}
+
+/// The `ParamSpec`s of one generated node: a parameter bound to `value(..)` has none, one bound
+/// to `source(..)` depends on that node, a `group(..)` has one per source it gathers.
+fn param_specs(params: &[Param], bindings: &[Option<&Binding>]) -> Vec<TokenStream> {
+    let mut specs = Vec::new();
+    for (p, b) in params.iter().zip(bindings) {
+        let vt = &p.value_ty;
+        let vt_spelled = short_spelling(vt);
+        let spelled = signature::spell(&p.ty);
+        let kind = p.kind.variant();
+        let has_default = p.default.is_some();
+        let spec = |name: &str| {
+            quote! {
+                __h::ParamSpec {
+                    name: __h::Cow::Borrowed(#name),
+                    ty: __h::TypeSpec::of::<#vt>(#vt_spelled),
+                    spelled: #spelled,
+                    kind: __h::ParamKind::#kind,
+                    has_default: #has_default,
+                }
+            }
+        };
+        match b {
+            None => specs.push(spec(&p.name)),
+            Some(Binding::Source { name, .. }) => specs.push(spec(name)),
+            Some(Binding::Value { .. }) => {}
+            Some(Binding::Group { items, .. }) => {
+                let Some(elem) = modifiers::vec_elem(p) else { continue };
+                let elem_spelled = short_spelling(elem);
+                let spelled = signature::spell(elem);
+                for item in items {
+                    if let Binding::Source { name, .. } = item {
+                        specs.push(quote! {
+                            __h::ParamSpec {
+                                name: __h::Cow::Borrowed(#name),
+                                ty: __h::TypeSpec::of::<#elem>(#elem_spelled),
+                                spelled: #spelled,
+                                kind: __h::ParamKind::Owned,
+                                has_default: false,
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    }
+    specs
+}
+
+/// A type's spelling without the `std::string::` / `std::vec::` paths.
+fn short_spelling(ty: &syn::Type) -> String {
+    let spelled = signature::spell(ty);
+    spelled.trim_start_matches("::std::string::").trim_start_matches("::std::vec::").to_string()
 }
 
 /// The name the generated code calls the node function by (spanned on the function's name).
@@ -364,17 +687,71 @@ fn static_list(
 
 /// The type-erased call: checks the types (see [`checks`]), takes by-value and `Arc` arguments
 /// first (they need `&mut`), then borrows the rest, calls the function and wraps its value.
-fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream {
-    let checks = checks(params, output);
+/// Parameters bound to `value(..)` are the expression itself, `group(..)` a `Vec` of its items;
+/// the others read the argument at their position among the node's dependencies.
+fn shim(
+    fn_ident: &syn::Ident,
+    params: &[Param],
+    bindings: &[Option<&Binding>],
+    output: &Output,
+) -> TokenStream {
+    let deps: Vec<(usize, &Param)> = params
+        .iter()
+        .enumerate()
+        .zip(bindings)
+        .filter(|(_, b)| matches!(b, None | Some(Binding::Source { .. })))
+        .map(|(p, _)| p)
+        .collect();
+    let checks = checks(&deps, output);
     let mut owned = Vec::new();
     let mut borrowed = Vec::new();
     let mut names = Vec::new();
-    for (i, p) in params.iter().enumerate() {
+    let mut next_spec = 0usize;
+    for (i, (p, binding)) in params.iter().zip(bindings).enumerate() {
         let var = format_ident!("__p{}", i);
         let form = format_ident!("__f{}", i);
         let ty = &p.ty;
-        let default = p.default.as_ref();
         names.push(var.clone());
+        match binding {
+            Some(Binding::Value { expr }) => {
+                // Spanned on the expression: a value of the wrong type is reported there.
+                let span = expr.span();
+                let slot = format_ident!("__d{}", i, span = span);
+                if p.kind == Kind::Ref {
+                    borrowed
+                        .push(quote_spanned!(span=> let #slot = #expr; let #var: #ty = &#slot;));
+                } else {
+                    owned.push(quote_spanned!(span=> let #var: #ty = #expr;));
+                }
+                continue;
+            }
+            Some(Binding::Group { items, .. }) => {
+                let Some(elem) = modifiers::vec_elem(p) else { continue };
+                let slot = format_ident!("__d{}", i);
+                let values = items.iter().map(|item| match item {
+                    Binding::Value { expr } => {
+                        quote_spanned!(expr.span()=> { let __v: #elem = #expr; __v })
+                    }
+                    _ => {
+                        let j = next_spec;
+                        next_spec += 1;
+                        quote!(__args.owned::<#elem>(#j)?)
+                    }
+                });
+                let values: Vec<TokenStream> = values.collect();
+                owned.push(quote!(let #slot: ::std::vec::Vec<#elem> = ::std::vec![#(#values),*];));
+                if p.kind == Kind::Ref {
+                    borrowed.push(quote!(let #var: #ty = &#slot;));
+                } else {
+                    owned.push(quote!(let #var: #ty = #slot;));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let j = next_spec;
+        next_spec += 1;
+        let default = p.default.as_ref();
         // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
         // spanned on the parameter's type: a type of the user's own that shadows the name is
         // reported there, once.
@@ -395,33 +772,33 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
         let (some, none) =
             (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {
-            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = #form.owned(__args, #i)?;)),
+            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = #form.owned(__args, #j)?;)),
             (Kind::Owned, Some(d)) => owned.push(quote! {
-                let #var: #ty = match #form.owned_opt(__args, #i)? { #some(v) => v, #none => #d };
+                let #var: #ty = match #form.owned_opt(__args, #j)? { #some(v) => v, #none => #d };
             }),
             (Kind::Arc, None) => {
-                let value = arc(ty, quote!(#form.arc(__args, #i)?));
+                let value = arc(ty, quote!(#form.arc(__args, #j)?));
                 owned.push(quote!(let #var: #ty = #value;))
             }
             (Kind::Arc, Some(d)) => {
                 let value = arc(ty, quote!(v));
                 owned.push(quote! {
-                    let #var: #ty = match #form.arc_opt(__args, #i)? { #some(v) => #value, #none => #d };
+                    let #var: #ty = match #form.arc_opt(__args, #j)? { #some(v) => #value, #none => #d };
                 })
             }
             (Kind::OptionOwned, _) => {
-                let value = option(quote!(#form.owned_opt(__args, #i)?));
+                let value = option(quote!(#form.owned_opt(__args, #j)?));
                 owned.push(quote!(let #var: #ty = #value;))
             }
             (Kind::OptionArc, _) => {
                 let arc_ty = signature::option_inner(ty).unwrap_or(ty);
                 let each = arc(arc_ty, quote!(v));
                 let value = option(quote! {
-                    match #form.arc_opt(__args, #i)? { #some(v) => #some(#each), #none => #none }
+                    match #form.arc_opt(__args, #j)? { #some(v) => #some(#each), #none => #none }
                 });
                 owned.push(quote!(let #var: #ty = #value;))
             }
-            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = #form.get(__args, #i)?;)),
+            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = #form.get(__args, #j)?;)),
             (Kind::Ref, Some(d)) => {
                 // Borrowed as the parameter's type, spanned on the expression: a default of the
                 // wrong type is reported there.
@@ -429,7 +806,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
                 let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
                 borrowed.push(quote! {
                     let #slot;
-                    let #var: #ty = match #form.get_opt(__args, #i)? {
+                    let #var: #ty = match #form.get_opt(__args, #j)? {
                         #some(v) => v,
                         #none => #borrow,
                     };
@@ -441,10 +818,21 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
                 let reference = signature::option_inner(ty).unwrap_or(ty);
                 let value = option(quote! {{
                     let v: ::core::option::Option<#reference> =
-                        match #form.get_opt(__args, #i)? { #some(v) => #some(v), #none => #none };
+                        match #form.get_opt(__args, #j)? { #some(v) => #some(v), #none => #none };
                     v
                 }});
                 borrowed.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::Collect, _) => {
+                // Built through `__h::hamilton_collect`, spanned on the parameter's type: a type
+                // of the user's own named `Collect` is reported there, once.
+                let (first, last) = first_last(ty);
+                let v = format_ident!("__v", span = first);
+                let open = quote_spanned!(first=> __h::hamilton_collect::<);
+                let close = quote_spanned!(last=> , _>(#v));
+                owned.push(quote! {
+                    let #var: #ty = { let #v = #form.collect(__args, #i)?; #open #ty #close };
+                })
             }
         }
     }
@@ -489,7 +877,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
 /// (rustc points at that type) and go through `#[diagnostic::on_unimplemented]` traits, whose
 /// message explains the rule: one error per type, in our words, however deep the offending part
 /// (`Vec<Rc<i64>>`).
-fn checks(params: &[Param], output: &Output) -> TokenStream {
+fn checks(params: &[(usize, &Param)], output: &Output) -> TokenStream {
     let mut checks = vec![quote! {
         use __h::{OwnedMissing as _, OwnedNotClone as _, OwnedReady as _};
         use __h::{ValueMissing as _, ValueReady as _};
@@ -500,15 +888,29 @@ fn checks(params: &[Param], output: &Output) -> TokenStream {
     if let Some(e) = error_type(output) {
         checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
     }
-    for (i, p) in params.iter().enumerate() {
+    if let Some(item) = &output.item {
+        // A return type spelled `Parallelizable<..>` must be hamilton's (spanned on the type).
+        let (first, last) = first_last(out);
+        let open = quote_spanned!(first=> __h::hamilton_parallelizable::<);
+        let close = quote_spanned!(last=> , #item>());
+        checks.push(quote!(#open #out #close;));
+    }
+    for &(i, p) in params {
         let vt = &p.value_ty;
         let form = format_ident!("__f{}", i);
         let value = check(vt, "check_value", &form);
-        if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
-            let clone = check(vt, "check_clone", &form);
-            checks.push(quote!(let #form = (&&&__h::OwnedProbe::<#vt>::NEW).form(); #value #clone));
-        } else {
-            checks.push(quote!(let #form = (&&__h::ValueProbe::<#vt>::NEW).form(); #value));
+        match p.kind {
+            Kind::Owned | Kind::OptionOwned | Kind::Collect => {
+                // The gathered values of a `Collect<T>` are taken by value, like a by-value
+                // parameter's; its check says so in its own words.
+                let clone_check =
+                    if p.kind == Kind::Collect { "check_collect_item" } else { "check_clone" };
+                let clone = check(vt, clone_check, &form);
+                checks.push(
+                    quote!(let #form = (&&&__h::OwnedProbe::<#vt>::NEW).form(); #value #clone),
+                );
+            }
+            _ => checks.push(quote!(let #form = (&&__h::ValueProbe::<#vt>::NEW).form(); #value)),
         }
     }
     quote!(#(#checks)*)

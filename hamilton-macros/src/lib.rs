@@ -10,6 +10,7 @@ mod attrs;
 mod errors;
 mod expand;
 mod materializers;
+mod modifiers;
 mod signature;
 mod version;
 
@@ -95,4 +96,67 @@ pub fn check_output_custom(args: TokenStream, item: TokenStream) -> TokenStream 
 #[proc_macro_attribute]
 pub fn save_to(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("save_to", args.into(), item.into()).into()
+}
+
+/// `#[parameterize(out_a(x = value(1), y = source("b")), out_b(..))]`: one node per output, read
+/// by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn parameterize(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("parameterize", args.into(), item.into()).into()
+}
+
+/// `#[parameterize_values(x, out_a = 1, out_b = 2)]`: one node per value of one parameter, read
+/// by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn parameterize_values(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("parameterize_values", args.into(), item.into()).into()
+}
+
+/// `#[parameterize_sources(out_a(x = "a"), out_b(x = "b"))]`: one node per output, parameters
+/// renamed to other nodes, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn parameterize_sources(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("parameterize_sources", args.into(), item.into()).into()
+}
+
+/// `#[inject(x = source("a") | value(1) | group(..))]`: binds parameters, read by `#[node]`,
+/// which must come first.
+#[proc_macro_attribute]
+pub fn inject(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("inject", args.into(), item.into()).into()
+}
+
+/// `#[extract_columns("a", "b", fill_with = 0.0)]`: one `Series` node per column of the returned
+/// polars `DataFrame`, read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn extract_columns(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("extract_columns", args.into(), item.into()).into()
+}
+
+/// `#[unpack_fields(a, b)]`: one node per element of the returned tuple, read by `#[node]`, which
+/// must come first.
+#[proc_macro_attribute]
+pub fn unpack_fields(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("unpack_fields", args.into(), item.into()).into()
+}
+
+/// `#[extract_fields(a: f64, b: String)]`: one node per field of the returned struct, read by
+/// `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn extract_fields(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("extract_fields", args.into(), item.into()).into()
+}
+
+/// `#[tag_outputs(a(key = "value"), ...)]`: tags of single nodes of a function that makes several,
+/// read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn tag_outputs(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("tag_outputs", args.into(), item.into()).into()
+}
+
+/// `#[does(other_fn)]`: the node's (empty) body runs `other_fn` with the node's parameters, read
+/// by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn does(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("does", args.into(), item.into()).into()
 }

@@ -46,6 +46,14 @@ pub(crate) struct Declared {
     saves: Vec<SaveTo>,
 }
 
+impl Declared {
+    /// Where the first attribute was written, if any (to reject combinations with modifiers).
+    pub(crate) fn first_span(&self) -> Option<Span> {
+        let loads = self.loads.iter().map(|l| l.adapter.span);
+        loads.chain(self.saves.iter().map(|s| s.adapter.span)).next()
+    }
+}
+
 /// Removes `#[save_to]` from the function and `#[load_from]` from its parameters, reading them.
 pub(crate) fn take(func: &mut ItemFn, errors: &mut Errors) -> Declared {
     let mut declared = Declared::default();

@@ -17,6 +17,8 @@ pub(crate) enum Kind {
     OptionRef,
     OptionOwned,
     OptionArc,
+    /// `Collect<T>`: the gathered per-item values of a map/collect block node.
+    Collect,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::OptionRef => quote!(OptionRef),
             Kind::OptionOwned => quote!(OptionOwned),
             Kind::OptionArc => quote!(OptionArc),
+            Kind::Collect => quote!(Collect),
         }
     }
 
@@ -59,12 +62,27 @@ pub(crate) struct Output {
     /// `E` of `Result<T, E>`; `None` for a plain return or an alias such as `io::Result<T>` or
     /// polars' `PolarsResult<T>`.
     pub(crate) error_ty: Option<Type>,
+    /// `T` of a `Parallelizable<T>` value: the node is a map/collect expand node.
+    pub(crate) item: Option<Type>,
 }
 
 /// The single generic type argument of the standard type `name` (`Option<T>`, `Arc<T>`), spelled
 /// bare or by a path through `module` (`std::option::Option<T>`, `sync::Arc<T>`). A path through
 /// another module (`crate::Option<T>`, `my::Arc<T>`) names the user's own type: a plain value.
 fn single_arg<'a>(ty: &'a Type, name: &str, module: &str) -> Option<&'a Type> {
+    generic_arg(ty, name, Some(module))
+}
+
+/// The single generic type argument of hamilton's type `name` (`Collect<T>`,
+/// `Parallelizable<T>`), recognised by its last path segment (`hamilton_core::Collect<T>`); the
+/// generated code checks that the type is hamilton's.
+fn hamilton_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    generic_arg(ty, name, None)
+}
+
+/// The single generic type argument of a path type whose last segment is `name`, and whose
+/// segment before, if any, is `module` (when given).
+fn generic_arg<'a>(ty: &'a Type, name: &str, module: Option<&str>) -> Option<&'a Type> {
     let Type::Path(p) = ty else { return None };
     if p.qself.is_some() {
         return None;
@@ -74,7 +92,9 @@ fn single_arg<'a>(ty: &'a Type, name: &str, module: &str) -> Option<&'a Type> {
     if last.ident != name {
         return None;
     }
-    if segments.len() > 1 {
+    if let Some(module) = module
+        && segments.len() > 1
+    {
         let before = &segments[segments.len() - 2];
         if before.ident != module || !before.arguments.is_none() {
             return None;
@@ -268,6 +288,12 @@ fn read_type(ty: &Type, errors: &mut Errors) -> Option<(Kind, Type)> {
         }
         return by_value(inner, Kind::OptionArc, Kind::OptionOwned, errors);
     }
+    if let Some(inner) = hamilton_arg(plain, "Collect") {
+        if reject_unsized(inner, errors) {
+            return None;
+        }
+        return Some((Kind::Collect, inner.clone()));
+    }
     by_value(ty, Kind::Arc, Kind::Owned, errors)
 }
 
@@ -352,6 +378,27 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
             );
             continue;
         }
+        if let (Some((_, attr)), Kind::Collect) = (&default, kind) {
+            errors.spanned(
+                attr,
+                "a `Collect` parameter takes no `#[default]`: an expansion without items already \
+                 gives an empty collection",
+            );
+            continue;
+        }
+        if kind.is_option()
+            && let Some(collect) = hamilton_arg(strip_groups(&value_ty), "Collect")
+        {
+            errors.spanned(
+                &typed.ty,
+                format!(
+                    "a `Collect` parameter cannot be optional: write `Collect<{}>`; an expansion \
+                     without items gives an empty collection",
+                    spell(collect)
+                ),
+            );
+            continue;
+        }
         let default = default.map(|(expr, _)| expr);
         params.push(Param { name, ty: (*typed.ty).clone(), value_ty, kind, default });
     }
@@ -428,13 +475,15 @@ pub(crate) fn read_output(sig: &Signature, errors: &mut Errors) -> Option<Output
                 return None;
             }
             let ret = (**ty).clone();
-            return Some(Output { ty: ok, ret, fallible: true, error_ty: types.next() });
+            let item = hamilton_arg(strip_groups(&ok), "Parallelizable").cloned();
+            return Some(Output { ty: ok, ret, fallible: true, error_ty: types.next(), item });
         }
     }
     if reject_unsized(ty, errors) {
         return None;
     }
-    Some(Output { ty: (**ty).clone(), ret: (**ty).clone(), fallible: false, error_ty: None })
+    let item = hamilton_arg(plain, "Parallelizable").cloned();
+    Some(Output { ty: (**ty).clone(), ret: (**ty).clone(), fallible: false, error_ty: None, item })
 }
 
 /// Finds a borrow in a return type: a reference or lifetime other than `'static`, outside the

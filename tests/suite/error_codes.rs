@@ -10,6 +10,8 @@ const SUITE: &[(&str, &str)] = &[
     ("lineage.rs", include_str!("lineage.rs")),
     ("macro_names.rs", include_str!("macro_names.rs")),
     ("materialize.rs", include_str!("materialize.rs")),
+    ("modifiers.rs", include_str!("modifiers.rs")),
+    ("map_collect.rs", include_str!("map_collect.rs")),
     ("parallel.rs", include_str!("parallel.rs")),
     ("params.rs", include_str!("params.rs")),
     ("quality.rs", include_str!("quality.rs")),

@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::args::{Args, BoxError, CallResult, NodeError, Value};
+use crate::map::{Collect, Parallelizable};
 
 /// Why a call through an inert form fails; unreachable, as such a shim does not compile.
 const NOT_A_VALUE: &str = "the type cannot be a node value";
@@ -151,6 +152,12 @@ impl<T: Clone + Send + Sync + 'static> OwnedAccess<T> {
     pub fn owned_opt(&self, args: &mut Args<'_>, i: usize) -> Result<Option<T>, NodeError> {
         args.owned_opt::<T>(i)
     }
+
+    /// Parameter `i`, a `Collect<T>`: the gathered per-item values of a block node.
+    #[inline]
+    pub fn collect(&self, args: &mut Args<'_>, i: usize) -> Result<Collect<T>, NodeError> {
+        args.collect::<T>(i)
+    }
 }
 
 /// The inert form of a type that cannot be a value: the same methods without bounds, so that
@@ -193,6 +200,11 @@ impl<T> NotAValue<T> {
         Self::refuse(i)
     }
 
+    /// See [`OwnedAccess::collect`].
+    pub fn collect(&self, _: &mut Args<'_>, i: usize) -> Result<Collect<T>, NodeError> {
+        Self::refuse(i)
+    }
+
     /// See [`Access::wrap`].
     pub fn wrap(&self, _: T) -> CallResult {
         Err(NodeError::Failed(NOT_A_VALUE.into()))
@@ -215,6 +227,11 @@ impl<T> NotClone<T> {
 
     /// See [`OwnedAccess::owned_opt`].
     pub fn owned_opt(&self, _: &mut Args<'_>, i: usize) -> Result<Option<T>, NodeError> {
+        Err(NodeError::Argument { index: i, problem: "the type is not `Clone`" })
+    }
+
+    /// See [`OwnedAccess::collect`].
+    pub fn collect(&self, _: &mut Args<'_>, i: usize) -> Result<Collect<T>, NodeError> {
         Err(NodeError::Argument { index: i, problem: "the type is not `Clone`" })
     }
 }
@@ -242,11 +259,25 @@ pub trait IsClone<T> {}
 impl<T> IsClone<T> for OwnedAccess<T> {}
 impl<T> IsClone<T> for NotAValue<T> {}
 
+/// Implemented by the forms of a `Collect<T>`'s item types (and by [`NotAValue`], so that a
+/// type that is no value at all is reported once).
+#[diagnostic::on_unimplemented(
+    message = "the values of `Collect<{T}>` must be `Clone`",
+    label = "not `Clone`",
+    note = "a collect node takes the gathered values by value (moved when nothing else holds them, cloned otherwise): derive `Clone`, or make the block node return `Arc<{T}>`"
+)]
+pub trait IsCollectItem<T> {}
+impl<T> IsCollectItem<T> for OwnedAccess<T> {}
+impl<T> IsCollectItem<T> for NotAValue<T> {}
+
 /// Checks (spanned on the user's type) that `T` can be a value.
 pub fn check_value<T>(_: &impl IsValue<T>) {}
 
 /// Checks (spanned on the user's type) that a by-value parameter's type is `Clone`.
 pub fn check_clone<T>(_: &impl IsClone<T>) {}
+
+/// Checks (spanned on the user's type) that a `Collect<T>`'s `T` is `Clone`.
+pub fn check_collect_item<T>(_: &impl IsCollectItem<T>) {}
 
 /// A parameter spelled `Option<..>` is an optional dependency: it must be the standard
 /// `Option`, not a type of the user's own of that name.
@@ -297,3 +328,43 @@ impl<T: ?Sized> StdArc<T> for Arc<T> {
 pub fn std_arc<A: StdArc<T>, T: ?Sized>(value: Arc<T>) -> A {
     A::from_std(value)
 }
+
+/// A parameter spelled `Collect<..>` gathers the per-item values of a block node: it must be
+/// hamilton's `Collect`, not a type of the user's own of that name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `hamilton_core::Collect`, but `#[node]` reads a parameter spelled `Collect<..>` as the gathered values of a block node",
+    label = "a type of your own named `Collect` is in scope here",
+    note = "rename your own type: `#[node]` recognises `Collect` by its name"
+)]
+pub trait HamiltonCollect<T> {
+    /// The parameter from hamilton's `Collect` (the identity).
+    fn from_collect(value: Collect<T>) -> Self;
+}
+
+impl<T> HamiltonCollect<T> for Collect<T> {
+    #[inline]
+    fn from_collect(value: Collect<T>) -> Self {
+        value
+    }
+}
+
+/// A `Collect` parameter from the gathered values, spanned on the parameter's type.
+#[inline]
+pub fn hamilton_collect<C: HamiltonCollect<T>, T>(value: Collect<T>) -> C {
+    C::from_collect(value)
+}
+
+/// A return type spelled `Parallelizable<..>` makes an expand node: it must be hamilton's
+/// `Parallelizable`, not a type of the user's own of that name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `hamilton_core::Parallelizable`, but `#[node]` reads a return type spelled `Parallelizable<..>` as the items of a map/collect block",
+    label = "a type of your own named `Parallelizable` is in scope here",
+    note = "rename your own type: `#[node]` recognises `Parallelizable` by its name"
+)]
+pub trait HamiltonParallelizable<T> {}
+
+impl<T> HamiltonParallelizable<T> for Parallelizable<T> {}
+
+/// Checks (spanned on the return type) that a `Parallelizable<..>` return is hamilton's.
+#[inline]
+pub fn hamilton_parallelizable<P: HamiltonParallelizable<T>, T>() {}

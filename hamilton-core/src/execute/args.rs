@@ -22,6 +22,12 @@ impl Value {
         Value(Arc::new(value))
     }
 
+    /// Wraps a value that is already shared.
+    #[inline]
+    pub fn from_arc<T: Send + Sync + 'static>(value: Arc<T>) -> Self {
+        Value(value)
+    }
+
     /// The [`TypeId`] of the wrapped value.
     pub fn type_id_of_value(&self) -> TypeId {
         (*self.0).type_id()
@@ -176,6 +182,11 @@ impl<'a> Args<'a> {
         self.len() == 0
     }
 
+    /// Parameter `i` as the type-erased shared value, or `None` when nothing provides it.
+    pub(crate) fn value_opt(&mut self, i: usize) -> Option<Value> {
+        self.value_for_owned(i)
+    }
+
     /// Parameter `i` as the type-erased shared value (moved out of its slot on last use, or out
     /// of the gathered arguments).
     pub fn value(&mut self, i: usize) -> Result<Value, NodeError> {
@@ -240,5 +251,30 @@ impl<'a> Args<'a> {
                 .map(Some)
                 .map_err(|_| NodeError::Argument { index: i, problem: WRONG_TYPE }),
         }
+    }
+
+    /// Parameter `i`, a `Collect<T>`: the gathered per-item values of a block node, each moved
+    /// when nothing else holds it, cloned otherwise.
+    pub fn collect<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        i: usize,
+    ) -> Result<crate::map::Collect<T>, NodeError> {
+        let wrong = NodeError::Argument { index: i, problem: WRONG_TYPE };
+        let value = self.value(i)?;
+        let values = match value.downcast_arc::<crate::map::Gathered>() {
+            Ok(gathered) => match Arc::try_unwrap(gathered) {
+                Ok(gathered) => gathered.0,
+                Err(shared) => shared.0.clone(),
+            },
+            Err(_) => return Err(wrong),
+        };
+        let mut items = Vec::with_capacity(values.len());
+        for v in values {
+            match v.into_inner::<T>() {
+                Ok(item) => items.push(item),
+                Err(_) => return Err(wrong),
+            }
+        }
+        Ok(crate::map::Collect::from(items))
     }
 }

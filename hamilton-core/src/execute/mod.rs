@@ -6,6 +6,7 @@
 
 pub(crate) mod access;
 pub(crate) mod args;
+pub(crate) mod block;
 pub(crate) mod executor;
 pub(crate) mod node;
 pub(crate) mod parallel;

@@ -64,6 +64,17 @@ pub(crate) fn run(
     step: &Step,
     args: &mut Args<'_>,
 ) -> Result<Value, Error> {
+    if let Some(block) = &step.block {
+        // A map/collect block: its nodes run once per item, each through this function (with
+        // their hooks); the block step itself is no call of a node function.
+        if let Some(skip) =
+            graph.hooks.graceful().and_then(|_| args.find(crate::hooks::is_sentinel))
+        {
+            // Under GracefulErrors, the expand node (or an outer value) failed: skip the block.
+            return Ok(skip);
+        }
+        return super::block::run(graph, call, block, args);
+    }
     // With no adapter installed, this branch is all that hooks cost.
     if graph.hooks.active {
         return crate::hooks::run_node(graph, call, step, args, invoke);
@@ -103,7 +114,8 @@ fn cause_of(e: NodeError) -> Cause {
 
 /// The error for a failed call: the node's site and the cause.
 pub(crate) fn failure(graph: &Graph, call: &NodeCall, cause: Cause) -> Error {
-    Error::NodeFailed(Box::new(NodeFailure { site: graph.node(call.node).site(), cause }))
+    let site = graph.node(call.node).site();
+    Error::NodeFailed(Box::new(NodeFailure { site, cause, item: call.item }))
 }
 
 /// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).

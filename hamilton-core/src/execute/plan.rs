@@ -4,9 +4,11 @@
 //! nodes are overridden), so the driver computes it once per shape and reuses it.
 
 use super::args::ArgRef;
+use super::block::{self as run_block, BlockPlan};
 use crate::error::Problem;
+use crate::graph::block;
 use crate::graph::{Graph, NodeKind};
-use crate::registry::Call;
+use crate::registry::{Call, ParamKind};
 
 /// What a request asks for, in graph terms. Equal shapes share one plan.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -47,6 +49,9 @@ pub(crate) struct Step {
     pub(crate) args: (u32, u32),
     /// Range into [`Plan::release`]: slots to drop once this step has run.
     pub(crate) release: (u32, u32),
+    /// A map/collect block (the step's node is its expand node): run per item by
+    /// [`block::run`](super::block::run) instead of `call`.
+    pub(crate) block: Option<std::sync::Arc<BlockPlan>>,
 }
 
 /// A flat, indexed plan for one request shape.
@@ -74,8 +79,9 @@ impl Plan {
     }
 }
 
-/// Plans `shape` over `graph`, or returns every problem (unknown outputs, missing inputs).
-pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
+/// Plans `shape` over `graph`, or returns every problem (unknown outputs, missing inputs). The
+/// items of map/collect blocks may use up to `threads` threads.
+pub(crate) fn plan(graph: &Graph, shape: &Shape, threads: usize) -> Result<Plan, Vec<Problem>> {
     let n = graph.nodes.len();
     let mut problems = Vec::new();
     let mut outputs = Vec::with_capacity(shape.outputs.len());
@@ -99,6 +105,10 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
         provided[p as usize] = true;
     }
 
+    if !graph.blocks.is_empty() {
+        block_request_problems(graph, &outputs, &shape.overridden, &mut problems);
+    }
+
     // Everything the outputs need; overridden nodes cut their upstream off.
     let mut needed = vec![false; n];
     let mut stack = outputs.clone();
@@ -120,7 +130,8 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
     let mut preload = Vec::new();
     let mut arg_count = 0;
     for &i in &graph.topo {
-        if !needed[i as usize] {
+        // Block nodes have slots of their block's own (see `plan_block`).
+        if !needed[i as usize] || graph.blocks.block_of(i) != block::NONE {
             continue;
         }
         let origin = if overridden[i as usize] {
@@ -149,24 +160,38 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
         return Err(problems);
     }
 
-    let mut is_output = vec![false; slots as usize];
-    for &o in &outputs {
-        is_output[slot_of[o as usize] as usize] = true;
-    }
     let mut steps = Vec::with_capacity(slots as usize - preload.len());
     let mut args = Vec::with_capacity(arg_count);
-    let mut last_use = vec![u32::MAX; slots as usize];
-    for &i in &graph.topo {
+    // Steps that call no node function of their own (block and pick steps).
+    let mut synthetic: Vec<bool> = Vec::with_capacity(steps.capacity());
+    // For a node whose per-item values a block gathers: the slot of the gathered list.
+    let mut gathered_slot =
+        if graph.blocks.is_empty() { Vec::new() } else { vec![ArgRef::ABSENT; n] };
+    let schedule = if graph.blocks.is_empty() { &graph.topo } else { &graph.blocks.schedule };
+    for &unit in schedule {
+        if unit as usize >= n {
+            let at = BlockAt { needed: &needed, computes: &computes, slot_of: &slot_of, threads };
+            let emitted = plan_block(graph, unit - n as u32, &at, &mut gathered_slot, &mut slots);
+            for (step, step_args) in emitted {
+                let start = args.len() as u32;
+                args.extend(step_args);
+                steps.push(Step { args: (start, args.len() as u32), ..step });
+                synthetic.push(true);
+            }
+            continue;
+        }
+        let i = unit;
         if !computes(i) {
             continue;
         }
         let NodeKind::Function(spec) = &graph.node(i).kind else { continue };
         let start = args.len() as u32;
-        for &d in graph.deps_of(i) {
-            let slot = slot_of[d as usize];
-            if slot != ArgRef::ABSENT {
-                last_use[slot as usize] = steps.len() as u32;
-            }
+        for (k, &d) in graph.deps_of(i).iter().enumerate() {
+            let slot = if spec.params[k].kind == ParamKind::Collect {
+                gathered_slot[d as usize]
+            } else {
+                slot_of[d as usize]
+            };
             args.push(ArgRef { slot, take: false });
         }
         steps.push(Step {
@@ -179,7 +204,21 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
             out: slot_of[i as usize],
             args: (start, args.len() as u32),
             release: (0, 0),
+            block: None,
         });
+        synthetic.push(false);
+    }
+    let mut is_output = vec![false; slots as usize];
+    for &o in &outputs {
+        is_output[slot_of[o as usize] as usize] = true;
+    }
+    let mut last_use = vec![u32::MAX; slots as usize];
+    for (s, step) in steps.iter().enumerate() {
+        for arg in &args[step.args.0 as usize..step.args.1 as usize] {
+            if arg.slot != ArgRef::ABSENT {
+                last_use[arg.slot as usize] = s as u32;
+            }
+        }
     }
 
     // A value dies with its last consumer, unless it was requested; a by-value parameter of that
@@ -201,17 +240,20 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
         *at += 1;
     }
     for (s, step) in steps.iter_mut().enumerate() {
+        step.release = (release_start[s], release_start[s + 1]);
         let NodeKind::Function(spec) = &graph.node(step.node).kind else { continue };
         for (k, arg) in args[step.args.0 as usize..step.args.1 as usize].iter_mut().enumerate() {
+            // A block step may move the expand node's value (its items then move too); it
+            // only shares the outer values it reads.
+            let by_value = if synthetic[s] { k == 0 } else { spec.params[k].kind.is_owned() };
             if arg.slot != ArgRef::ABSENT
                 && last_use[arg.slot as usize] == s as u32
                 && !is_output[arg.slot as usize]
-                && spec.params[k].kind.is_owned()
+                && by_value
             {
                 arg.take = true;
             }
         }
-        step.release = (release_start[s], release_start[s + 1]);
     }
 
     let outputs = outputs.iter().map(|&o| (slot_of[o as usize], o)).collect();
@@ -257,4 +299,207 @@ fn missing_input(
         // The driver adds the did-you-mean and inactive variants: it knows the config.
         hint: Default::default(),
     })
+}
+
+/// H038: block nodes requested as outputs or overridden (they have one value per item).
+fn block_request_problems(
+    graph: &Graph,
+    outputs: &[u32],
+    overridden: &[u32],
+    problems: &mut Vec<Problem>,
+) {
+    let roles = outputs.iter().map(|&o| (o, "requested as an output"));
+    for (i, role) in roles.chain(overridden.iter().map(|&o| (o, "overridden"))) {
+        let b = graph.blocks.block_of(i);
+        if b == block::NONE {
+            continue;
+        }
+        let expand = graph.blocks.blocks[b as usize].expand;
+        let problem = Problem::BlockNodeInRequest {
+            node: graph.node(i).site(),
+            expand: graph.node(expand).site(),
+            role,
+        };
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+    }
+}
+
+/// What [`plan_block`] reads of the outer plan.
+struct BlockAt<'a, C: Fn(u32) -> bool> {
+    needed: &'a [bool],
+    computes: &'a C,
+    slot_of: &'a [u32],
+    threads: usize,
+}
+
+/// The outer steps of block `b`, each with its arguments: the block step (the expand node's
+/// value and the outer values its nodes read, giving the gathered lists), and when it gathers
+/// more than one node, one pick step per list. Records the slot of each gathered list in
+/// `gathered_slot`; nothing when the request collects nothing from the block.
+fn plan_block<C: Fn(u32) -> bool>(
+    graph: &Graph,
+    b: u32,
+    at: &BlockAt<'_, C>,
+    gathered_slot: &mut [u32],
+    slots: &mut u32,
+) -> Vec<(Step, Vec<ArgRef>)> {
+    let block = &graph.blocks.blocks[b as usize];
+    let e = block.expand;
+    let members: Vec<u32> =
+        block.members.iter().copied().filter(|&m| at.needed[m as usize]).collect();
+    // The nodes whose values a computed node collects: the items, then block nodes in order.
+    let mut gathered: Vec<u32> = Vec::new();
+    for &x in std::iter::once(&e).chain(&members) {
+        let collected = graph.users_of(x).iter().any(|&u| {
+            (at.computes)(u)
+                && graph
+                    .deps_of(u)
+                    .iter()
+                    .enumerate()
+                    .any(|(k, &d)| d == x && graph.is_collect_param(u, k))
+        });
+        if collected {
+            gathered.push(x);
+        }
+    }
+    if gathered.is_empty() {
+        return Vec::new();
+    }
+
+    // Local slots: 0 the item, then the outer values, then the block nodes.
+    let mut local_of: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    local_of.insert(e, 0);
+    let mut outer_slots: Vec<u32> = Vec::new();
+    let mut outer_local: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for &m in &members {
+        for (k, &d) in graph.deps_of(m).iter().enumerate() {
+            if d == e || graph.blocks.block_of(d) == b {
+                continue;
+            }
+            let slot = if graph.is_collect_param(m, k) {
+                gathered_slot[d as usize]
+            } else {
+                at.slot_of[d as usize]
+            };
+            if slot != ArgRef::ABSENT && !outer_local.contains_key(&slot) {
+                outer_local.insert(slot, 1 + outer_slots.len() as u32);
+                outer_slots.push(slot);
+            }
+        }
+    }
+    let first_member = 1 + outer_slots.len() as u32;
+    for (j, &m) in members.iter().enumerate() {
+        local_of.insert(m, first_member + j as u32);
+    }
+    let local_slots = first_member as usize + members.len();
+    let gathered_local: Vec<u32> = gathered.iter().map(|x| local_of[x]).collect();
+
+    let mut steps: Vec<Step> = Vec::with_capacity(members.len());
+    let mut inner_args: Vec<ArgRef> = Vec::new();
+    let mut last_use = vec![u32::MAX; local_slots];
+    for (s, &m) in members.iter().enumerate() {
+        let NodeKind::Function(spec) = &graph.node(m).kind else { continue };
+        let start = inner_args.len() as u32;
+        for (k, &d) in graph.deps_of(m).iter().enumerate() {
+            let slot = match local_of.get(&d) {
+                Some(&local) => {
+                    last_use[local as usize] = s as u32;
+                    local
+                }
+                None => {
+                    let outer = if graph.is_collect_param(m, k) {
+                        gathered_slot[d as usize]
+                    } else {
+                        at.slot_of[d as usize]
+                    };
+                    outer_local.get(&outer).copied().unwrap_or(ArgRef::ABSENT)
+                }
+            };
+            inner_args.push(ArgRef { slot, take: false });
+        }
+        steps.push(Step {
+            node: m,
+            call: spec.call.clone(),
+            declared: match spec.call {
+                Call::Fn(_) => None,
+                Call::Dynamic(_) => Some(spec.output.id),
+            },
+            out: local_of[&m],
+            args: (start, inner_args.len() as u32),
+            release: (0, 0),
+            block: None,
+        });
+    }
+    // The item and block values die with their last consumer in the block, unless gathered.
+    let dies = |slot: u32| {
+        (slot == 0 || slot >= first_member)
+            && last_use[slot as usize] != u32::MAX
+            && !gathered_local.contains(&slot)
+    };
+    let mut release = Vec::new();
+    for (s, step) in steps.iter_mut().enumerate() {
+        let from = release.len() as u32;
+        release.extend(
+            (0..local_slots as u32).filter(|&l| dies(l) && last_use[l as usize] == s as u32),
+        );
+        step.release = (from, release.len() as u32);
+        let m = members[s];
+        let Some(spec) = graph.node(m).spec() else { continue };
+        let refs = &mut inner_args[step.args.0 as usize..step.args.1 as usize];
+        for (k, arg) in refs.iter_mut().enumerate() {
+            if arg.slot != ArgRef::ABSENT
+                && dies(arg.slot)
+                && last_use[arg.slot as usize] == s as u32
+                && spec.params[k].kind.is_owned()
+            {
+                arg.take = true;
+            }
+        }
+    }
+
+    let expand = graph.node(e);
+    let Some(expand_spec) = expand.expand().copied() else { return Vec::new() };
+    let plan = BlockPlan {
+        expand: expand_spec,
+        expand_node: e,
+        slots: local_slots,
+        outer: outer_slots.len(),
+        steps,
+        args: inner_args,
+        release,
+        gathered: gathered_local,
+        threads: at.threads,
+    };
+    let mut emitted = Vec::with_capacity(1 + gathered.len());
+    let out = *slots;
+    *slots += 1;
+    let mut block_args = vec![ArgRef { slot: at.slot_of[e as usize], take: false }];
+    block_args.extend(outer_slots.iter().map(|&slot| ArgRef { slot, take: false }));
+    let step = |call: Call, out: u32, block: Option<std::sync::Arc<BlockPlan>>| Step {
+        node: e,
+        call,
+        declared: None,
+        out,
+        args: (0, 0),
+        release: (0, 0),
+        block,
+    };
+    let block = Some(std::sync::Arc::new(plan));
+    emitted.push((step(Call::Fn(run_block::outside_the_seam), out, block), block_args));
+    if gathered.len() == 1 {
+        gathered_slot[gathered[0] as usize] = out;
+    } else {
+        for (k, &x) in gathered.iter().enumerate() {
+            let list = *slots;
+            *slots += 1;
+            gathered_slot[x as usize] = list;
+            emitted.push((
+                step(run_block::pick_call(k), list, None),
+                vec![ArgRef { slot: out, take: false }],
+            ));
+        }
+    }
+    emitted
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 use std::sync::Arc;
 
-use super::{Graph, GraphNode, NameIndex, NodeKind, SpecRef, cycle};
+use super::{Graph, GraphNode, NameIndex, NodeKind, SpecRef, block, cycle};
 use crate::error::{Consumer, Problem, Problems, Producer};
 use crate::quality;
 use crate::registry::{ParamSpec, Str, TypeSpec};
@@ -62,13 +62,17 @@ pub(crate) fn build(
         topo: Vec::new(),
         inactive,
         config_reads,
+        blocks: block::Blocks::default(),
         hooks: Default::default(),
     };
     for external in conflicted {
         problems.push(input_type_conflict(&graph, external));
     }
     match topological_order(&graph) {
-        Ok(topo) => graph.topo = topo,
+        Ok(topo) => {
+            graph.topo = topo;
+            block::analyse(&mut graph, &mut problems);
+        }
         Err(stuck) => problems.extend(cycle::find_cycles(&graph, &stuck)),
     }
     if problems.is_empty() { Ok(graph) } else { Err(Problems(problems)) }
@@ -237,9 +241,11 @@ fn link(
             let producer = match index.get(param.name.as_ref()) {
                 Some(&p) => {
                     let node = &nodes[p as usize];
-                    if node.ty.id != param.ty.id {
+                    // Consumers of an expand node see one item at a time.
+                    let produced = node.item_type().unwrap_or(node.ty);
+                    if produced.id != param.ty.id {
                         if !matches!(node.kind, NodeKind::External) {
-                            problems.push(type_mismatch(node, &spec, param));
+                            problems.push(type_mismatch(node, produced, &spec, param));
                         } else if !conflicted.contains(&p) {
                             conflicted.push(p);
                         }
@@ -265,7 +271,12 @@ fn link(
     (deps, dep_start, conflicted)
 }
 
-fn type_mismatch(producer: &GraphNode, consumer: &SpecRef, param: &ParamSpec) -> Problem {
+fn type_mismatch(
+    producer: &GraphNode,
+    produced: TypeSpec,
+    consumer: &SpecRef,
+    param: &ParamSpec,
+) -> Problem {
     let producer_kind = match &producer.kind {
         NodeKind::Function(s) => Producer::Function(s.site()),
         _ => Producer::Config(producer.name.to_string()),
@@ -273,7 +284,7 @@ fn type_mismatch(producer: &GraphNode, consumer: &SpecRef, param: &ParamSpec) ->
     Problem::TypeMismatch {
         name: param.name.to_string(),
         producer: producer_kind,
-        produced: (producer.ty.display_name().to_string(), (producer.ty.name)().to_string()),
+        produced: (produced.display_name().to_string(), (produced.name)().to_string()),
         consumer: consumer_of(consumer, param),
     }
 }

@@ -4,6 +4,7 @@
 //! function, a config entry, or an external input), checks types and looks for cycles, reporting
 //! every problem at once. Lineage queries live in [`lineage`].
 
+pub(crate) mod block;
 pub(crate) mod build;
 mod cycle;
 pub(crate) mod lineage;
@@ -117,6 +118,16 @@ impl GraphNode {
         }
     }
 
+    /// For an expand node (one returning `Parallelizable<T>`): how it splits into items.
+    pub(crate) fn expand(&self) -> Option<&crate::map::ExpandSpec> {
+        self.spec().and_then(|s| s.expand.as_ref())
+    }
+
+    /// For an expand node: `T`, the type its consumers see.
+    pub(crate) fn item_type(&self) -> Option<TypeSpec> {
+        self.expand().map(|e| e.item)
+    }
+
     /// Where the node's function is; for inputs and config, only the name is known.
     pub(crate) fn site(&self) -> Site {
         match self.spec() {
@@ -149,6 +160,8 @@ pub(crate) struct Graph {
     pub(crate) inactive: Vec<SpecRef>,
     /// The config keys that some condition reads or that replace a node of their name.
     pub(crate) config_reads: Vec<Str>,
+    /// The map/collect blocks (empty when no node returns `Parallelizable<T>`).
+    pub(crate) blocks: block::Blocks,
     /// The driver's lifecycle adapters, reached by every executor through the node seam.
     pub(crate) hooks: crate::hooks::Hooks,
 }

@@ -69,8 +69,8 @@ pub use crate::execute::node::RunId;
 pub use context::{
     GraphBuilt, GraphEnd, GraphStart, NodeContext, NodeOutcome, NodeRole, NodeStatus, PlannedNode,
 };
-pub(crate) use graceful::failed_node;
 pub use graceful::{GracefulErrors, SkippedFailure};
+pub(crate) use graceful::{failed_node, is_sentinel};
 #[cfg(feature = "progress")]
 pub use progress::ProgressBar;
 pub use report::RunReport;
