@@ -479,6 +479,7 @@ fn registration(
                         code_version: #version,
                         call: __h::Call::Fn(__hamilton_shim),
                         validators: __h::Cow::Borrowed(&[]),
+                        expand: ::core::option::Option::None,
                     };
                     __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
                 };
@@ -539,6 +540,7 @@ fn registration(
                         code_version: #version,
                         call: __h::Call::Fn(__hamilton_shim),
                         validators: __h::Cow::Borrowed(&[]),
+                        expand: ::core::option::Option::None,
                     };
                     __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
                 };

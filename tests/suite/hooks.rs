@@ -767,3 +767,66 @@ fn progress_bar_counts_the_node_calls_of_a_run_and_ends_with_its_outcome() {
     let dr = driver(Executor::Sequential, vec![Arc::new(ProgressBar::new())]);
     assert_eq!(dr.execute(&["d"], inputs(1)).unwrap().get::<String>("d").unwrap(), "sum=10");
 }
+
+mod items {
+    use hamilton_core::prelude::*;
+
+    /// One item per number from 1 to `count`.
+    #[node]
+    fn number(count: &u64) -> Parallelizable<u64> {
+        (1..=*count).collect()
+    }
+
+    /// Per item.
+    #[node]
+    fn squared(number: &u64) -> u64 {
+        number * number
+    }
+
+    /// Gathers every item's square.
+    #[node]
+    fn total(squared: Collect<u64>) -> u64 {
+        squared.into_iter().sum()
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn node_hooks_fire_for_every_item_of_a_map_collect_block_with_its_index() {
+    for executor in [Executor::Sequential, Executor::Parallel { threads: 2 }] {
+        let rec = Recorder::named("");
+        /// Keeps `node[item]` of each finished call.
+        #[derive(Default)]
+        struct Items(Mutex<Vec<String>>);
+        impl NodeExecutionHook for Items {
+            fn after_node(&self, node: &NodeContext<'_>, outcome: &NodeOutcome<'_>) {
+                let item = node.item().map_or(String::new(), |i| format!("[{i}]"));
+                let line = format!("{}{item} {}", node.name(), outcome.status().as_str());
+                self.0.lock().unwrap().push(line);
+            }
+        }
+        impl Adapter for Items {
+            fn node_hook(&self) -> Option<&dyn NodeExecutionHook> {
+                Some(self)
+            }
+        }
+        let items = Arc::new(Items::default());
+        let dr = Driver::builder()
+            .with_modules([items::MODULE])
+            .with_executor(executor)
+            .with_adapters([rec.clone() as Arc<dyn Adapter>, items.clone()])
+            .build()
+            .unwrap();
+        let out = dr.execute(&["total"], Inputs::new().with("count", 3_u64)).unwrap();
+        assert_eq!(*out.get::<u64>("total").unwrap(), 14);
+        let mut seen = items.0.lock().unwrap().clone();
+        seen.sort();
+        assert_eq!(
+            seen,
+            ["number ran", "squared[0] ran", "squared[1] ran", "squared[2] ran", "total ran"],
+            "{executor:?}"
+        );
+        assert!(rec.lines().last().unwrap().contains("success=true"));
+    }
+}
