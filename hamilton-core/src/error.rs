@@ -927,6 +927,36 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid(problems) => problems.fmt(f),
+            Error::NodeFailed(failure) => {
+                let site = &failure.site;
+                match &failure.cause {
+                    // A loader or saver names its node, path and cause itself (H064, H065).
+                    Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
+                    Cause::Returned(e) if e.is::<crate::MissingColumn>() => {
+                        write!(f, "error[H070]: node `{}` ({site}) failed: {e}", site.node)
+                    }
+                    Cause::Returned(e) => {
+                        write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
+                    }
+                    Cause::Panicked(msg) => {
+                        write!(f, "error[H014]: node `{}` ({site}) panicked: {msg}", site.node)
+                    }
+                    Cause::Validation(failed) => {
+                        let n = failed.len();
+                        let validators = if n == 1 { "validator" } else { "validators" };
+                        write!(
+                            f,
+                            "error[H020]: data validation failed for node `{}` ({site}): {n} \
+                             {validators} of importance `fail` did not pass",
+                            site.node
+                        )?;
+                        for result in failed {
+                            write!(f, "\n  - {result}")?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
             Error::NodeFailed(failure) => failure.fmt(f),
             Error::OutputType { name, stored, asked } => {
                 write!(
