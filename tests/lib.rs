@@ -31,6 +31,8 @@ pub mod pages {
     pub struct SeeingYourDataflow;
     #[doc = include_str!("../docs/example-digits.md")]
     pub struct ExampleDigits;
+    #[doc = include_str!("../docs/hooks.md")]
+    pub struct Hooks;
     #[doc = include_str!("../docs/errors.md")]
     pub struct Errors;
     #[doc = include_str!("../docs/benchmarks.md")]

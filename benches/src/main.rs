@@ -474,6 +474,17 @@ fn execute_figures(g: &Graph, rules: Rules) -> (Sample, Sample) {
     (cached, first)
 }
 
+/// A lifecycle adapter whose node hooks do nothing: W2 (f) measures what calling hooks costs.
+struct NoOpHook;
+
+impl hamilton_core::hooks::NodeExecutionHook for NoOpHook {}
+
+impl hamilton_core::hooks::Adapter for NoOpHook {
+    fn node_hook(&self) -> Option<&dyn hamilton_core::hooks::NodeExecutionHook> {
+        Some(self)
+    }
+}
+
 fn w2(graphs: &[Graph], rules: Rules, report: &mut Report) {
     println!("## W2 chain execute: `dr.execute(&[\"node_{{N-1}}\"], inputs)`, {}\n", method(rules));
     println!(
@@ -495,6 +506,19 @@ fn w2(graphs: &[Graph], rules: Rules, report: &mut Report) {
                 .expect("the generated graph builds");
             if let Err(e) = check(&dr, g) {
                 report.failures.push(format!("parallel: {e}"));
+            }
+            measure(rules, inputs, |i| dr.execute(&request, i).expect("executes"))
+        };
+        let hooked = {
+            let output = g.output();
+            let request = [output.as_str()];
+            let dr = Driver::builder()
+                .with_modules([g.module])
+                .with_adapter(std::sync::Arc::new(NoOpHook))
+                .build()
+                .expect("the generated graph builds");
+            if let Err(e) = check(&dr, g) {
+                report.failures.push(format!("no-op hook: {e}"));
             }
             measure(rules, inputs, |i| dr.execute(&request, i).expect("executes"))
         };
@@ -549,6 +573,7 @@ fn w2(graphs: &[Graph], rules: Rules, report: &mut Report) {
             ),
             ("(c) direct calls, no framework", &direct, "–".to_string(), py_plain_us),
             ("(e) parallel executor, execute again", &parallel, "–".to_string(), py_exec_us),
+            ("(f) one no-op node hook, execute again", &hooked, "–".to_string(), py_exec_us),
         ];
         for (variant, s, target, py) in rows {
             println!(

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::{Error, Problem, Problems, Site, ValueRole, short_type_name, suggest};
 use crate::execute::executor::Executor;
+use crate::execute::node::RunId;
 use crate::execute::plan::{self, Plan, Shape};
 use crate::graph::lineage::{Direction, TagFilter, Variable};
 use crate::graph::{Graph, NodeKind, SpecRef, build};
@@ -51,6 +52,8 @@ pub struct Builder {
     executor: Executor,
     /// Loaders and savers made nodes of the graph (see `io`).
     pub(crate) materializers: Vec<crate::io::Materializer>,
+    /// Lifecycle adapters, in installation order (see `hooks`).
+    pub(crate) adapters: Vec<Arc<dyn crate::hooks::Adapter>>,
 }
 
 pub use wiring::ExternalInput;
@@ -146,8 +149,10 @@ impl Builder {
                 });
             }
         }
+        let hooks = crate::hooks::Hooks::new(self.adapters, &mut problems);
         let graph = match built {
-            Ok(graph) => {
+            Ok(mut graph) => {
+                graph.hooks = hooks;
                 wiring::check(&graph, &self.config, self.declared.as_deref(), &mut problems);
                 if !problems.is_empty() {
                     return Err(Error::Invalid(Problems(problems)));
@@ -159,6 +164,8 @@ impl Builder {
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
+        let built = crate::hooks::GraphBuilt { graph: &graph, config: &self.config };
+        graph.hooks.after_graph_built(&built)?;
         Ok(Driver::from_parts(graph, self.config, self.executor, kept, self.later_module_wins))
     }
 }
@@ -223,7 +230,13 @@ impl Driver {
         overrides: Overrides,
     ) -> Result<Outputs, Error> {
         let plan = self.prepare(outputs, &inputs, &overrides)?;
-        self.executor.run(&self.graph, &plan, inputs, overrides)
+        let run = RunId::next();
+        if !self.graph.hooks.on_graph() {
+            return self.executor.run(&self.graph, &plan, inputs, overrides, run);
+        }
+        crate::hooks::run_graph(&self.graph, &plan, outputs, inputs, overrides, run, |i, o| {
+            self.executor.run(&self.graph, &plan, i, o, run)
+        })
     }
 
     /// A dry run: reports exactly the problems [`execute_with`](Driver::execute_with) would,

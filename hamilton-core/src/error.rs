@@ -356,6 +356,14 @@ pub enum Problem {
     NoExecutorThreads,
     /// H060..H063: a loader or saver that cannot work (see [`crate::io::IoProblem`]).
     Io(crate::io::IoProblem),
+    /// H082: two graceful-error adapters were installed; at most one may decide what a failure
+    /// does.
+    TwoGracefulAdapters {
+        /// The first adapter's name.
+        first: String,
+        /// The second adapter's name.
+        second: String,
+    },
 }
 
 impl Problem {
@@ -391,6 +399,7 @@ impl Problem {
             Problem::NoPath { .. } => "H050",
             Problem::UnknownPictureFormat { .. } => "H052",
             Problem::Io(p) => p.code(),
+            Problem::TwoGracefulAdapters { .. } => "H082",
         }
     }
 }
@@ -669,6 +678,12 @@ impl fmt::Display for Problem {
                  Executor::Parallel {{ threads: n }} with n >= 1"
             ),
             Problem::Io(p) => p.fmt(f),
+            Problem::TwoGracefulAdapters { first, second } => write!(
+                f,
+                "two graceful-error adapters were installed (`{first}` and `{second}`); at most \
+                 one may decide what a node failure does\n  \
+                 help: install a single GracefulErrors (GracefulErrors::catching filters errors)"
+            ),
         }
     }
 }
@@ -844,6 +859,27 @@ pub enum Error {
         /// The outputs still held.
         remaining: Vec<String>,
     },
+    /// H080: a lifecycle hook panicked; the run stopped (see [`hooks`](crate::hooks)).
+    HookPanicked {
+        /// The adapter's name ([`Adapter::name`](crate::hooks::Adapter::name)).
+        adapter: String,
+        /// The hook that panicked, e.g. `after_node`.
+        hook: &'static str,
+        /// The node the hook was called for (node hooks only).
+        node: Option<String>,
+        /// The item index, for a node inside a map/collect block.
+        item: Option<usize>,
+        /// The panic message.
+        message: String,
+    },
+    /// H081: a requested output was not computed because a node failed under
+    /// [`GracefulErrors`](crate::hooks::GracefulErrors).
+    OutputSkipped {
+        /// The output read.
+        name: String,
+        /// The node whose failure made it skip (the output itself, when it failed).
+        failed: String,
+    },
     /// H051: a file could not be written (nothing is left behind).
     Write {
         /// The file.
@@ -878,6 +914,8 @@ impl Error {
             Error::OutputNotRequested { .. } | Error::OutputTaken { .. } => vec!["H016"],
             Error::ResultBuild { .. } => vec!["H021"],
             Error::Write { .. } => vec!["H051"],
+            Error::HookPanicked { .. } => vec!["H080"],
+            Error::OutputSkipped { .. } => vec!["H081"],
         }
     }
 
@@ -917,6 +955,30 @@ impl fmt::Display for Error {
             Error::Write { path, reason } => {
                 write!(f, "error[H051]: cannot write `{path}`: {reason}")
             }
+            Error::HookPanicked { adapter, hook, node, item, message } => {
+                write!(f, "error[H080]: lifecycle adapter `{adapter}` panicked in `{hook}`")?;
+                match (node, item) {
+                    (Some(node), Some(i)) => write!(f, " for node `{node}` (item {i})")?,
+                    (Some(node), None) => write!(f, " for node `{node}`")?,
+                    _ => {}
+                }
+                if *hook == "after_graph_built" {
+                    write!(f, ": {message}\n  the driver was not built")
+                } else {
+                    write!(f, ": {message}\n  the run was stopped; the driver stays usable")
+                }
+            }
+            Error::OutputSkipped { name, failed } if name == failed => write!(
+                f,
+                "error[H081]: output `{name}` was not computed: the node failed and \
+                 GracefulErrors kept the run going (its failure is in the adapter's failures)"
+            ),
+            Error::OutputSkipped { name, failed } => write!(
+                f,
+                "error[H081]: output `{name}` was not computed: it depends on node `{failed}`, \
+                 which failed and GracefulErrors skipped its dependents (the failure is in the \
+                 adapter's failures)"
+            ),
             Error::ResultBuild { builder, problems } => {
                 write!(f, "error[H021]: {builder} cannot combine the outputs:")?;
                 for p in problems {

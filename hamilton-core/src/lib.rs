@@ -47,9 +47,10 @@ mod driver;
 mod error;
 mod execute;
 mod graph;
+pub mod hooks;
 pub mod io;
-mod modifiers;
 pub mod map;
+mod modifiers;
 mod outputs;
 pub mod quality;
 mod registry;
@@ -74,8 +75,8 @@ pub use error::{
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
-pub use modifiers::MissingColumn;
 pub use map::{Collect, ExpandSpec, Parallelizable};
+pub use modifiers::MissingColumn;
 pub use outputs::{OutputNames, Outputs};
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
@@ -109,9 +110,6 @@ pub use hamilton_macros::extract_fields;
 pub use hamilton_macros::inject;
 /// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
 pub use hamilton_macros::node;
-/// `#[save_to(parquet(path = value("out.parquet")), id = "save_x")]`: a saver of the node's
-/// value (see [`io`]), run only when its id is requested.
-pub use hamilton_macros::save_to;
 /// `#[parameterize(out_a(x = value(1)), out_b(x = source("b")))]`: one function, one node per
 /// output (see the Modifiers page of the book).
 pub use hamilton_macros::parameterize;
@@ -119,6 +117,9 @@ pub use hamilton_macros::parameterize;
 pub use hamilton_macros::parameterize_sources;
 /// `#[parameterize_values(x, out_a = 1, out_b = 2)]`: one node per value of one parameter.
 pub use hamilton_macros::parameterize_values;
+/// `#[save_to(parquet(path = value("out.parquet")), id = "save_x")]`: a saver of the node's
+/// value (see [`io`]), run only when its id is requested.
+pub use hamilton_macros::save_to;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
 /// `#[tag_outputs(a(key = "value"))]`: tags of single nodes of a function that makes several.
@@ -173,9 +174,9 @@ pub mod __private {
         check_value, hamilton_collect, hamilton_parallelizable, std_arc, std_option,
     };
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
+    pub use crate::map::{Collect, ExpandSpec};
     #[cfg(feature = "polars")]
     pub use crate::modifiers::columns::{extract_column, extract_column_or};
-    pub use crate::map::{Collect, ExpandSpec};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
         Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,

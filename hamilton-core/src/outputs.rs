@@ -29,6 +29,8 @@ pub struct Outputs {
     entries: Vec<Output>,
     /// Names removed by `take`, to tell "taken" from "not requested".
     taken: Vec<String>,
+    /// Requested outputs not computed under `GracefulErrors`: (name, the node that failed).
+    skipped: Vec<(String, String)>,
 }
 
 /// `{:?}` lists each output's name and type, in request order: `Outputs { mean: f64 }`.
@@ -94,7 +96,18 @@ impl Output {
 
 impl Outputs {
     pub(crate) fn with_capacity(n: usize) -> Self {
-        Outputs { entries: Vec::with_capacity(n), taken: Vec::new() }
+        Outputs { entries: Vec::with_capacity(n), taken: Vec::new(), skipped: Vec::new() }
+    }
+
+    /// Records a requested output that a node failure under `GracefulErrors` left uncomputed.
+    pub(crate) fn push_skipped(&mut self, name: String, failed: String) {
+        self.skipped.push((name, failed));
+    }
+
+    /// The requested outputs that were not computed because a node failed under
+    /// [`GracefulErrors`](crate::hooks::GracefulErrors), with the node that failed.
+    pub fn skipped(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.skipped.iter().map(|(n, f)| (n.as_str(), f.as_str()))
     }
 
     pub(crate) fn push(&mut self, name: String, value: Value, ty: TypeSpec) {
@@ -102,6 +115,9 @@ impl Outputs {
     }
 
     fn position(&self, name: &str) -> Result<usize, Error> {
+        if let Some((name, failed)) = self.skipped.iter().find(|(n, _)| n == name) {
+            return Err(Error::OutputSkipped { name: name.clone(), failed: failed.clone() });
+        }
         self.entries.iter().position(|e| e.name == name).ok_or_else(|| {
             let name = name.to_string();
             let names = self.names().map(str::to_string).collect();

@@ -170,7 +170,10 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
         func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
     }
     if let Some(span) = materializers.first_span() {
-        if planned.len() > 1 || meta.modifiers.extract_columns.is_some() || meta.modifiers.fields.is_some() {
+        if planned.len() > 1
+            || meta.modifiers.extract_columns.is_some()
+            || meta.modifiers.fields.is_some()
+        {
             errors.push(syn::Error::new(
                 span,
                 "`#[load_from]` / `#[save_to]` apply to a function that makes one node; this one \

@@ -147,6 +147,16 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// A clone of the first argument value that satisfies `pred` (lifecycle hooks look for a
+    /// failed node's stand-in).
+    pub(crate) fn find(&self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        let n = match self.refs {
+            Some(refs) => refs.len(),
+            None => self.values.len(),
+        };
+        (0..n).filter_map(|i| self.slot(i)).find(|v| pred(v)).cloned()
+    }
+
     #[inline]
     fn value_for_owned(&mut self, i: usize) -> Option<Value> {
         match self.refs {

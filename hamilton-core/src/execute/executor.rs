@@ -1,5 +1,6 @@
 //! The choice of executor: how a driver runs the nodes of a plan.
 
+use super::node::RunId;
 use super::plan::Plan;
 use super::{parallel, sequential};
 use crate::error::Error;
@@ -50,18 +51,19 @@ impl Executor {
         Executor::Parallel { threads }
     }
 
-    /// Runs `plan` with this executor.
+    /// Runs `plan` with this executor, as run `run`.
     pub(crate) fn run(
         self,
         graph: &Graph,
         plan: &Plan,
         inputs: Inputs,
         overrides: Inputs,
+        run: RunId,
     ) -> Result<Outputs, Error> {
         match self {
-            Executor::Sequential => sequential::run(graph, plan, inputs, overrides),
+            Executor::Sequential => sequential::run(graph, plan, inputs, overrides, run),
             Executor::Parallel { threads } => {
-                parallel::run(graph, plan, inputs, overrides, threads)
+                parallel::run(graph, plan, inputs, overrides, threads, run)
             }
         }
     }

@@ -51,6 +51,10 @@ pub(crate) fn outputs(
         let graph_node = graph.node(node);
         // A value requested twice is stored once; later copies share it.
         if let Some(value) = value_of(slot) {
+            if let Some(failed) = crate::hooks::failed_node(&value) {
+                outputs.push_skipped(graph_node.name.to_string(), failed.to_string());
+                continue;
+            }
             outputs.push(graph_node.name.to_string(), value, graph_node.ty);
         }
     }

@@ -16,10 +16,16 @@ use crate::error::{Cause, Error, NodeFailure};
 use crate::graph::Graph;
 
 /// The identity of one `execute` call: distinct for every run of every driver in the process.
+/// Lifecycle hooks receive it with every event of the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct RunId(pub(crate) u64);
+pub struct RunId(pub(crate) u64);
 
 impl RunId {
+    /// The id as a number (runs are numbered from 1 in the order they start).
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
     /// A fresh id (one relaxed atomic increment).
     pub(crate) fn next() -> Self {
         static NEXT: AtomicU64 = AtomicU64::new(1);
@@ -59,9 +65,31 @@ pub(crate) fn run(
     args: &mut Args<'_>,
 ) -> Result<Value, Error> {
     if let Some(block) = &step.block {
-        // A map/collect block: its nodes run once per item, each through this function.
+        // A map/collect block: its nodes run once per item, each through this function (with
+        // their hooks); the block step itself is no call of a node function.
+        if let Some(skip) =
+            graph.hooks.graceful().and_then(|_| args.find(crate::hooks::is_sentinel))
+        {
+            // Under GracefulErrors, the expand node (or an outer value) failed: skip the block.
+            return Ok(skip);
+        }
         return super::block::run(graph, call, block, args);
     }
+    // With no adapter installed, this branch is all that hooks cost.
+    if graph.hooks.active {
+        return crate::hooks::run_node(graph, call, step, args, invoke);
+    }
+    invoke(graph, call, step, args)
+}
+
+/// The plain call of `step`'s function (see [`run`]).
+#[inline]
+fn invoke(
+    graph: &Graph,
+    call: &NodeCall,
+    step: &Step,
+    args: &mut Args<'_>,
+) -> Result<Value, Error> {
     match catch_unwind(AssertUnwindSafe(|| step.call.invoke(args))) {
         Ok(Ok(value)) => {
             if step.declared.is_some_and(|id| id != value.type_id_of_value()) {

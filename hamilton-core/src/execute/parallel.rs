@@ -170,13 +170,14 @@ pub(crate) fn run(
     inputs: Inputs,
     overrides: Inputs,
     threads: usize,
+    id: RunId,
 ) -> Result<Outputs, Error> {
     let schedule = plan.schedule.get_or_init(|| Schedule::of(plan));
     let mut run = Run {
         graph,
         plan,
         schedule,
-        id: RunId::next(),
+        id,
         cells: (0..plan.args.len()).map(|_| Mutex::new(None)).collect(),
         requested: (0..plan.slots).map(|_| Mutex::new(None)).collect(),
         pending: schedule.indegree.iter().map(|&d| AtomicU32::new(d)).collect(),

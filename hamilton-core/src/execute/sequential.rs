@@ -17,8 +17,8 @@ pub(crate) fn run(
     plan: &Plan,
     inputs: Inputs,
     overrides: Inputs,
+    run: RunId,
 ) -> Result<Outputs, Error> {
-    let run = RunId::next();
     let mut slots: Vec<Option<Value>> = vec![None; plan.slots];
     preload(graph, plan, inputs, overrides, |slot, value| slots[slot as usize] = value);
 

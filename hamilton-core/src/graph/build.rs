@@ -63,6 +63,7 @@ pub(crate) fn build(
         inactive,
         config_reads,
         blocks: block::Blocks::default(),
+        hooks: Default::default(),
     };
     for external in conflicted {
         problems.push(input_type_conflict(&graph, external));

@@ -162,6 +162,8 @@ pub(crate) struct Graph {
     pub(crate) config_reads: Vec<Str>,
     /// The map/collect blocks (empty when no node returns `Parallelizable<T>`).
     pub(crate) blocks: block::Blocks,
+    /// The driver's lifecycle adapters, reached by every executor through the node seam.
+    pub(crate) hooks: crate::hooks::Hooks,
 }
 
 impl Graph {

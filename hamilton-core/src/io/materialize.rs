@@ -695,6 +695,9 @@ impl Driver {
                 outputs.push(name.as_ref().to_string());
             }
         }
+        let mut graph = graph;
+        // The same lifecycle adapters see the materializing run.
+        graph.hooks = self.graph.hooks.clone();
         let driver = Driver::from_parts(graph, self.config.clone(), self.executor, specs, later);
         Ok((driver, savers, outputs))
     }
