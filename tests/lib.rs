@@ -25,6 +25,8 @@ pub mod pages {
     pub struct Polars;
     #[doc = include_str!("../docs/execution.md")]
     pub struct Execution;
+    #[doc = include_str!("../docs/modifiers.md")]
+    pub struct Modifiers;
     #[doc = include_str!("../docs/loading-and-saving.md")]
     pub struct LoadingAndSaving;
     #[doc = include_str!("../docs/seeing-your-dataflow.md")]
