@@ -218,6 +218,25 @@ pub enum Problem {
     },
     /// H019: the builder was given no module and no node.
     NothingSelected,
+    /// H040: an `async fn` node in a driver whose executor cannot await it.
+    AsyncNodeNeedsAsyncExecutor {
+        /// The async node.
+        site: Site,
+        /// The driver's executor, as written in code (e.g. `Executor::Sequential`).
+        executor: String,
+    },
+    /// H041: a driver was run through the entry point of another kind of executor (`execute`
+    /// on an async driver, `execute_async` on a synchronous one).
+    WrongEntryPoint {
+        /// The driver's executor, as written in code.
+        executor: String,
+        /// The method called.
+        called: &'static str,
+        /// The method to call instead.
+        instead: &'static str,
+    },
+    /// H042: `execute_async` was awaited outside a tokio runtime.
+    NoAsyncRuntime,
 }
 
 impl Problem {
@@ -240,6 +259,9 @@ impl Problem {
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
             Problem::InvalidValidator { .. } => "H022",
+            Problem::AsyncNodeNeedsAsyncExecutor { .. } => "H040",
+            Problem::WrongEntryPoint { .. } => "H041",
+            Problem::NoAsyncRuntime => "H042",
         }
     }
 }
@@ -380,6 +402,26 @@ impl fmt::Display for Problem {
                 f,
                 "the driver has no nodes: no module was selected\n  \
                  help: pass module handles to with_modules([my_pipeline::MODULE])"
+            ),
+            Problem::AsyncNodeNeedsAsyncExecutor { site, executor } => write!(
+                f,
+                "node `{}` ({site}) is async, but the driver's executor ({executor}) runs only \
+                 synchronous nodes\n  \
+                 help: build the driver with .with_executor(Executor::Async) (feature `async` of \
+                 hamilton-core) and run it with execute_async(..).await",
+                site.node
+            ),
+            Problem::WrongEntryPoint { executor, called, instead } => write!(
+                f,
+                "`{called}` cannot run this driver: its executor is {executor}\n  \
+                 help: call `{instead}` instead, or build the driver with another executor"
+            ),
+            Problem::NoAsyncRuntime => write!(
+                f,
+                "execute_async was awaited outside a tokio runtime: the async executor spawns \
+                 its nodes on the current runtime\n  \
+                 help: await it inside #[tokio::main], a Runtime's block_on, or a task spawned \
+                 on a runtime"
             ),
         }
     }

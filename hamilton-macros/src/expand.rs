@@ -162,7 +162,10 @@ fn registration(
         code_version(quote!(#sig #block))
     };
 
-    let shim = shim(fn_ident, params, output);
+    let (shim, call) = match &func.sig.asyncness {
+        Some(token) => (async_shim(fn_ident, token, params, output), quote!(Async)),
+        None => (shim(fn_ident, params, output), quote!(Fn)),
+    };
 
     let param_specs = params.iter().map(|p| {
         let pname = &p.name;
@@ -261,7 +264,7 @@ fn registration(
                 output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
                 fallible: #fallible,
                 code_version: #version,
-                call: __h::Call::Fn(__hamilton_shim),
+                call: __h::Call::#call(__hamilton_shim),
                 validators: __h::Cow::Borrowed(#validators_ref),
             };
             __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
@@ -366,17 +369,7 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
         Some(e) => quote!(__h::fallible::<#out, #e>),
         None => quote!(__h::ok::<#out>),
     };
-    // Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
-    let alias_error = (output.fallible && output.error_ty.is_none()).then(|| {
-        quote! {
-            #[diagnostic::on_unimplemented(
-                message = "`{Self}` is read as a fallible return: a type named `Result` or `PolarsResult` must be an alias of `std::result::Result`",
-                note = "for a value that is not a `std::result::Result`, use a type name other than `Result`"
-            )]
-            trait __HamiltonResult { type Error; }
-            impl<T, E> __HamiltonResult for ::core::result::Result<T, E> { type Error = E; }
-        }
-    });
+    let alias_error = alias_error(output);
     let reborrow =
         if borrowed.is_empty() { quote!() } else { quote!(let __args: &__h::Args<'_> = &*__args;) };
     quote! {
@@ -390,6 +383,112 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
             #wrap(#fn_ident(#(#names),*))
         }
     }
+}
+
+/// The shim of an `async fn` node (DESIGN §7): takes every argument out of `Args` as an owned
+/// value (`Arc<T>` for `&T` and `Option<&T>`), moves them into the future it returns, and only
+/// inside that future borrows the `&T` parameters from the `Arc`s it owns. The future is `'static`
+/// and runs on any thread of the runtime.
+fn async_shim(
+    fn_ident: &syn::Ident,
+    asyncness: &syn::token::Async,
+    params: &[Param],
+    output: &Output,
+) -> TokenStream {
+    let checks = checks(params, output);
+    // In a function of its own: an error in the shim's body would hide the others there.
+    let feature = quote_spanned!(asyncness.span=> fn __hamilton_async_feature() {
+        __h::require_async_feature::<()>();
+    });
+    let mut taken = Vec::new();
+    let mut borrowed = Vec::new();
+    let mut names = Vec::new();
+    let mut names_taken = Vec::new();
+    for (i, p) in params.iter().enumerate() {
+        let var = format_ident!("__p{}", i);
+        let held = format_ident!("__a{}", i);
+        let by_ref = matches!(p.kind, Kind::Ref | Kind::OptionRef);
+        names_taken.push(if by_ref { held.clone() } else { var.clone() });
+        let slot = format_ident!("__d{}", i);
+        let ty = &p.ty;
+        let vt = &p.value_ty;
+        let default = p.default.as_ref();
+        names.push(var.clone());
+        match (p.kind, default) {
+            (Kind::Owned, None) => taken.push(quote!(let #var: #ty = __args.owned::<#vt>(#i)?;)),
+            (Kind::Owned, Some(d)) => taken.push(quote! {
+                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+            }),
+            (Kind::Arc, None) => taken.push(quote!(let #var: #ty = __args.arc::<#vt>(#i)?;)),
+            (Kind::Arc, Some(d)) => taken.push(quote! {
+                let #var: #ty = match __args.arc_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+            }),
+            (Kind::OptionOwned, _) => {
+                taken.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;))
+            }
+            (Kind::OptionArc, _) => taken.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
+            (Kind::Ref, None) => {
+                taken.push(quote!(let #held = __args.arc::<#vt>(#i)?;));
+                borrowed.push(quote!(let #var: #ty = &*#held;));
+            }
+            (Kind::Ref, Some(d)) => {
+                taken.push(quote!(let #held = __args.arc_opt::<#vt>(#i)?;));
+                borrowed.push(quote! {
+                    let #slot;
+                    let #var: #ty = match &#held {
+                        Some(v) => &**v,
+                        None => { #slot = #d; &#slot }
+                    };
+                });
+            }
+            (Kind::OptionRef, _) => {
+                taken.push(quote!(let #held = __args.arc_opt::<#vt>(#i)?;));
+                borrowed.push(quote! {
+                    let #var: #ty = match &#held { Some(v) => Some(&**v), None => None };
+                });
+            }
+        }
+    }
+    let out = &output.ty;
+    let wrap = match error_type(output) {
+        Some(e) => quote!(__h::fallible::<#out, #e>),
+        None => quote!(__h::ok::<#out>),
+    };
+    let alias_error = alias_error(output);
+    // Spanned on `async`: a future that is not `Send` is reported there, with the value held
+    // across an `.await` that makes it so.
+    let future = quote_spanned!(asyncness.span=> __h::boxed_future(async move {
+        let (#(#names_taken,)*) = __taken?;
+        #(#borrowed)*
+        #wrap(#fn_ident(#(#names),*).await)
+    }));
+    quote! {
+        #feature
+        #[allow(unused_variables, unused_mut, clippy::all)]
+        fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::NodeFuture {
+            #alias_error
+            #checks
+            let __taken = (|| -> ::core::result::Result<_, __h::NodeError> {
+                #(#taken)*
+                ::core::result::Result::Ok((#(#names_taken,)*))
+            })();
+            #future
+        }
+    }
+}
+
+/// Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
+fn alias_error(output: &Output) -> Option<TokenStream> {
+    (output.fallible && output.error_ty.is_none()).then(|| {
+        quote! {
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` is read as a fallible return: a type named `Result` or `PolarsResult` must be an alias of `std::result::Result`",
+                note = "for a value that is not a `std::result::Result`, use a type name other than `Result`"
+            )]
+            trait __HamiltonResult { type Error; }
+            impl<T, E> __HamiltonResult for ::core::result::Result<T, E> { type Error = E; }
+        }
+    })
 }
 
 /// Compile-time checks on the user's types: values are `Send + Sync + 'static`, by-value

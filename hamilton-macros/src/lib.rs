@@ -26,9 +26,12 @@ use proc_macro::TokenStream;
 ///   polars' `PolarsResult<T>`) whose `E` converts
 ///   into `Box<dyn Error + Send + Sync>`.
 /// - Values must be `Send + Sync + 'static`; a by-value parameter must be `Clone`.
+/// - `async fn` (with hamilton-core's `async` feature): the shim takes the arguments out as
+///   `Arc`s or owned values into the future it returns, so `&T` parameters borrow from the
+///   future itself; the future must be `Send`.
 ///
 /// Compile errors, each at the offending token: generics, `self`, `impl Trait`, patterns,
-/// `&mut`, `async`, a missing return type, a name ending in `__`, unknown or repeated keys,
+/// `&mut`, `async` without the `async` feature, a missing return type, a name ending in `__`, unknown or repeated keys,
 /// `#[default]` on an `Option`, and `#[node]` on anything but a function. The function is
 /// emitted even then, so calls to it do not fail as well. `tests/ui/cases/` holds one case of each.
 #[proc_macro_attribute]

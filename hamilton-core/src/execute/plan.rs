@@ -170,10 +170,7 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
         steps.push(Step {
             node: i,
             call: spec.call.clone(),
-            declared: match spec.call {
-                Call::Fn(_) => None,
-                Call::Dynamic(_) => Some(spec.output.id),
-            },
+            declared: spec.call.is_dynamic().then_some(spec.output.id),
             out: slot_of[i as usize],
             args: (start, args.len() as u32),
             release: (0, 0),
