@@ -1,7 +1,9 @@
 //! Integration tests of hamilton-core: one module per behaviour.
 
+mod asynchronous;
 mod config;
 mod execution;
+mod executor_equivalence;
 mod lineage;
 mod params;
 mod quality;
