@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::{Error, Problem, Problems, Site, ValueRole, suggest};
+use crate::execute::executor::Executor;
 use crate::execute::plan::{self, Plan, Shape};
-use crate::execute::sequential;
 use crate::graph::lineage::{Direction, TagFilter, Variable};
 use crate::graph::{Graph, NodeKind, SpecRef, build};
 use crate::outputs::Outputs;
@@ -44,6 +44,7 @@ pub struct Builder {
     config: Config,
     nodes: Vec<NodeSpec>,
     later_module_wins: bool,
+    executor: Executor,
 }
 
 impl Builder {
@@ -81,11 +82,20 @@ impl Builder {
         self
     }
 
+    /// Chooses how requests run (default: [`Executor::Sequential`]). See [`Executor`].
+    pub fn with_executor(mut self, executor: Executor) -> Self {
+        self.executor = executor;
+        self
+    }
+
     /// Resolves config variants, links and checks the graph. Every problem is reported at once.
     pub fn build(self) -> Result<Driver, Error> {
         let mut problems = Vec::new();
         if self.selections.is_empty() && self.nodes.is_empty() {
             problems.push(Problem::NothingSelected);
+        }
+        if self.executor == (Executor::Parallel { threads: 0 }) {
+            problems.push(Problem::NoExecutorThreads);
         }
         let mut specs: Vec<SpecRef> = Vec::new();
         for selection in &self.selections {
@@ -113,22 +123,57 @@ impl Builder {
             specs.retain(|s| seen.insert(s.addr()));
         }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
+        // Async nodes need an executor that awaits them (H040): checked on the graph's nodes,
+        // or on the nodes the config selects when the graph has problems of its own.
+        let async_nodes = (!self.executor.awaits())
+            .then(|| specs.iter().filter(|s| s.call.is_async()).cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
         let graph = match build::build(specs, &self.config, self.later_module_wins) {
-            Ok(graph) if problems.is_empty() => graph,
-            Ok(_) => return Err(Error::Invalid(Problems(problems))),
+            Ok(graph) => {
+                let nodes = (0..graph.nodes.len() as u32).filter_map(|i| graph.node(i).spec());
+                problems.extend(async_problems(self.executor, nodes.map(|s| &**s)));
+                if !problems.is_empty() {
+                    return Err(Error::Invalid(Problems(problems)));
+                }
+                graph
+            }
             Err(more) => {
                 problems.extend(more.0);
+                let nodes = async_nodes.iter().map(|s| &**s);
+                let selected = nodes.filter(|s| s.conditions_hold(&self.config));
+                problems.extend(async_problems(self.executor, selected));
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
-        Ok(Driver { graph, config: self.config, plans: Mutex::new(HashMap::new()) })
+        Ok(Driver {
+            graph: Arc::new(graph),
+            config: self.config,
+            executor: self.executor,
+            plans: Mutex::new(HashMap::new()),
+        })
     }
+}
+
+/// H040 for each async node among `nodes`, unless the executor awaits them.
+fn async_problems<'a>(
+    executor: Executor,
+    nodes: impl Iterator<Item = &'a NodeSpec>,
+) -> impl Iterator<Item = Problem> {
+    let awaits = executor.awaits();
+    nodes.filter(move |spec| !awaits && spec.call.is_async()).map(move |spec| {
+        Problem::AsyncNodeNeedsAsyncExecutor {
+            site: spec.site(),
+            executor: format!("Executor::{executor:?}"),
+        }
+    })
 }
 
 /// A built, validated graph that executes requests. `Send + Sync`: share it across threads.
 pub struct Driver {
-    graph: Graph,
+    /// Shared with the tasks of the async executor.
+    pub(crate) graph: Arc<Graph>,
     config: Config,
+    executor: Executor,
     plans: Mutex<HashMap<Shape, Arc<Plan>>>,
 }
 
@@ -141,6 +186,11 @@ impl Driver {
     /// The config the graph was built with.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The executor that runs this driver's requests.
+    pub fn executor(&self) -> Executor {
+        self.executor
     }
 
     /// Computes `outputs` from `inputs`, running only the nodes they need.
@@ -160,7 +210,7 @@ impl Driver {
         overrides: Overrides,
     ) -> Result<Outputs, Error> {
         let plan = self.prepare(outputs, &inputs, &overrides)?;
-        sequential::run(&self.graph, &plan, inputs, overrides)
+        self.executor.run(&self.graph, &plan, inputs, overrides)
     }
 
     /// A dry run: reports exactly the problems [`execute_with`](Driver::execute_with) would,
@@ -175,7 +225,7 @@ impl Driver {
     }
 
     /// Checks a request and returns its plan (cached per request shape).
-    fn prepare<S: AsRef<str>>(
+    pub(crate) fn prepare<S: AsRef<str>>(
         &self,
         outputs: &[S],
         inputs: &Inputs,
@@ -361,6 +411,7 @@ impl std::fmt::Debug for Driver {
         f.debug_struct("Driver")
             .field("nodes", &self.graph.nodes.len())
             .field("config", &self.config)
+            .field("executor", &self.executor)
             .finish()
     }
 }

@@ -218,6 +218,8 @@ pub enum Problem {
     },
     /// H019: the builder was given no module and no node.
     NothingSelected,
+    /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
+    NoExecutorThreads,
     /// H040: an `async fn` node in a driver whose executor cannot await it.
     AsyncNodeNeedsAsyncExecutor {
         /// The async node.
@@ -259,6 +261,7 @@ impl Problem {
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
             Problem::InvalidValidator { .. } => "H022",
+            Problem::NoExecutorThreads => "H030",
             Problem::AsyncNodeNeedsAsyncExecutor { .. } => "H040",
             Problem::WrongEntryPoint { .. } => "H041",
             Problem::NoAsyncRuntime => "H042",
@@ -402,6 +405,12 @@ impl fmt::Display for Problem {
                 f,
                 "the driver has no nodes: no module was selected\n  \
                  help: pass module handles to with_modules([my_pipeline::MODULE])"
+            ),
+            Problem::NoExecutorThreads => write!(
+                f,
+                "the parallel executor was given 0 threads; it needs at least 1\n  \
+                 help: use Executor::parallel() for one thread per core, or \
+                 Executor::Parallel {{ threads: n }} with n >= 1"
             ),
             Problem::AsyncNodeNeedsAsyncExecutor { site, executor } => write!(
                 f,

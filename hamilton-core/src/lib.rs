@@ -61,6 +61,7 @@ pub use error::{
     Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole,
 };
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
+pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
 pub use outputs::Outputs;
 pub use registry::{
@@ -116,7 +117,7 @@ macro_rules! module {
 /// What a pipeline module needs: the attributes, the driver and its value types.
 pub mod prelude {
     pub use crate::{
-        Config, Driver, Error, Inputs, Outputs, Overrides, TagFilter, check_output,
+        Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
         check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
         node, tag,
     };

@@ -3,9 +3,9 @@
 //! A case is a random DAG of up to a few hundred nodes made at run time (`NodeSpec::dynamic`),
 //! with random fan-in (earlier nodes and external inputs, each taken by reference, by value, as
 //! an `Arc` or as an `Option`), random overrides and random requested outputs. Some nodes fail
-//! on some values. The sequential executor's result (values, or the failure's code) is the
-//! reference; the parallel executor and the async executor (where each node is made async or
-//! not at random) must agree.
+//! on some values. The reference is the case evaluated directly (values, or the failure's
+//! code); the sequential, parallel and async executors (for the latter, each node is made async
+//! or not at random) must all agree with it.
 
 use std::sync::LazyLock;
 
@@ -160,11 +160,7 @@ fn kind() -> impl Strategy<Value = ParamKind> {
 /// Raw choices, fixed up against the node's index in [`case`].
 fn planned() -> impl Strategy<Value = (Vec<(u16, bool, usize, ParamKind)>, bool, u64)> {
     let dep = (any::<u16>(), prop::bool::weighted(0.1), 0..EXTERNALS.len(), kind());
-    (
-        prop::collection::vec(dep, 0..5),
-        any::<bool>(),
-        prop_oneof![8 => Just(0_u64), 1 => 2_u64..40],
-    )
+    (prop::collection::vec(dep, 0..5), any::<bool>(), prop_oneof![8 => Just(0_u64), 1 => 2_u64..40])
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -212,10 +208,58 @@ fn case() -> impl Strategy<Value = Case> {
     })
 }
 
+/// The reference: the case evaluated directly, without any driver. Only the nodes the outputs
+/// need run (an override cuts its upstream off); any failing one fails the request.
+fn model(case: &Case) -> Outcome {
+    let overridden: std::collections::HashMap<usize, u64> =
+        case.overrides.iter().copied().collect();
+    let mut needed = vec![false; case.nodes.len()];
+    let mut stack = case.outputs.clone();
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut needed[i], true) || overridden.contains_key(&i) {
+            continue;
+        }
+        stack.extend(case.nodes[i].deps.iter().filter_map(|d| d.node));
+    }
+    let externals = [Some(3_u64), Some(5), case.maybe_provided.then_some(17)];
+    let mut values: Vec<Option<u64>> = vec![None; case.nodes.len()];
+    for (i, node) in case.nodes.iter().enumerate() {
+        if !needed[i] {
+            continue;
+        }
+        if let Some(&v) = overridden.get(&i) {
+            values[i] = Some(v);
+            continue;
+        }
+        let mut h = mix(i as u64 + 1);
+        for (k, dep) in node.deps.iter().enumerate() {
+            let given = match dep.node {
+                Some(j) => values[j],
+                None => externals[dep.external],
+            };
+            let v = match (given, dep.kind) {
+                (Some(v), _) => v,
+                (None, ParamKind::OptionRef) => 7,
+                (None, ParamKind::OptionOwned) => 11,
+                (None, ParamKind::OptionArc) => 13,
+                (None, kind) => unreachable!("a required {kind:?} parameter without a value"),
+            };
+            h = mix(h ^ v.wrapping_add(k as u64));
+        }
+        if node.fails_on != 0 && h % node.fails_on == 0 {
+            return Outcome::Failed(vec!["H013"]);
+        }
+        values[i] = Some(h);
+    }
+    Outcome::Values(case.outputs.iter().map(|&o| (name(o), values[o].unwrap())).collect())
+}
+
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let (outputs, inputs, overrides) = request(case);
+    let expected = model(case);
     let sequential = driver(case, Executor::Sequential);
-    let expected = outcome(sequential.execute_with(&outputs, inputs.clone(), overrides.clone()));
+    let run = sequential.execute_with(&outputs, inputs.clone(), overrides.clone());
+    prop_assert_eq!(&outcome(run), &expected, "sequential executor");
 
     let parallel = driver(case, Executor::Parallel { threads: 3 });
     let run = parallel.execute_with(&outputs, inputs.clone(), overrides.clone());

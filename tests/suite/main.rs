@@ -5,6 +5,7 @@ mod config;
 mod execution;
 mod executor_equivalence;
 mod lineage;
+mod parallel;
 mod params;
 mod quality;
 mod requests;

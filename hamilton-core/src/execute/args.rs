@@ -100,47 +100,74 @@ impl ArgRef {
 ///
 /// Generated shims first take the by-value and `Arc` parameters (which need `&mut self`), then
 /// borrow the `&T` ones.
+///
+/// The values are either read in place from a plan's whole slot vector (the sequential
+/// executor: no copy, a by-value parameter moves the value out of its slot when the plan says
+/// this call is its last consumer), or gathered for this one call (every other executor): then
+/// parameter `i` is `values[i]`, owned by the call. A gathered value is a shared [`Value`], so a
+/// by-value parameter moves the wrapped value when no one else holds it and clones it otherwise:
+/// that needs no per-parameter flag and is right whichever thread finishes with the value last.
 pub struct Args<'a> {
-    slots: &'a mut [Option<Value>],
-    refs: &'a [ArgRef],
+    values: &'a mut [Option<Value>],
+    /// `Some`: parameter `i` is `values[refs[i].slot]`; `None`: parameter `i` is `values[i]`.
+    refs: Option<&'a [ArgRef]>,
 }
 
 const MISSING: &str = "no value was provided";
 const WRONG_TYPE: &str = "the value has an unexpected type";
 
 impl<'a> Args<'a> {
+    /// Arguments read in place from a plan's slot vector, located by `refs`.
     #[inline]
     pub(crate) fn new(slots: &'a mut [Option<Value>], refs: &'a [ArgRef]) -> Self {
-        Args { slots, refs }
+        Args { values: slots, refs: Some(refs) }
+    }
+
+    /// Arguments gathered for one call: parameter `i` is `values[i]` (`None` when nothing
+    /// provides an optional value).
+    #[inline]
+    pub(crate) fn gathered(values: &'a mut [Option<Value>]) -> Self {
+        Args { values, refs: None }
     }
 
     #[inline]
     fn slot(&self, i: usize) -> Option<&Value> {
-        let r = self.refs.get(i)?;
-        if r.slot == ArgRef::ABSENT { None } else { self.slots[r.slot as usize].as_ref() }
+        match self.refs {
+            Some(refs) => {
+                let r = refs.get(i)?;
+                if r.slot == ArgRef::ABSENT { None } else { self.values[r.slot as usize].as_ref() }
+            }
+            None => self.values.get(i)?.as_ref(),
+        }
     }
 
     #[inline]
     fn value_for_owned(&mut self, i: usize) -> Option<Value> {
-        let r = *self.refs.get(i)?;
-        if r.slot == ArgRef::ABSENT {
-            return None;
+        match self.refs {
+            Some(refs) => {
+                let r = *refs.get(i)?;
+                if r.slot == ArgRef::ABSENT {
+                    return None;
+                }
+                let slot = &mut self.values[r.slot as usize];
+                if r.take { slot.take() } else { slot.clone() }
+            }
+            None => self.values.get_mut(i)?.take(),
         }
-        let slot = &mut self.slots[r.slot as usize];
-        if r.take { slot.take() } else { slot.clone() }
     }
 
     /// The number of parameters.
     pub fn len(&self) -> usize {
-        self.refs.len()
+        self.refs.map_or(self.values.len(), <[ArgRef]>::len)
     }
 
     /// Whether the call has no parameters.
     pub fn is_empty(&self) -> bool {
-        self.refs.is_empty()
+        self.len() == 0
     }
 
-    /// Parameter `i` as the type-erased shared value (moved out of its slot on last use).
+    /// Parameter `i` as the type-erased shared value (moved out of its slot on last use, or out
+    /// of the gathered arguments).
     pub fn value(&mut self, i: usize) -> Result<Value, NodeError> {
         self.value_for_owned(i).ok_or(NodeError::Argument { index: i, problem: MISSING })
     }

@@ -58,6 +58,8 @@ pub(crate) struct Plan {
     pub(crate) release: Vec<u32>,
     /// (slot, node) of each requested output, in request order.
     pub(crate) outputs: Vec<(u32, u32)>,
+    /// The parallel executor's view of the steps' dependencies, made on its first run.
+    pub(crate) schedule: std::sync::OnceLock<super::parallel::Schedule>,
 }
 
 impl Plan {
@@ -210,7 +212,15 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape) -> Result<Plan, Vec<Problem>> {
     }
 
     let outputs = outputs.iter().map(|&o| (slot_of[o as usize], o)).collect();
-    Ok(Plan { slots: slots as usize, preload, steps, args, release, outputs })
+    Ok(Plan {
+        slots: slots as usize,
+        preload,
+        steps,
+        args,
+        release,
+        outputs,
+        schedule: std::sync::OnceLock::new(),
+    })
 }
 
 /// The missing-input problem for external `i`, unless every consumer in the plan takes it as

@@ -60,7 +60,7 @@ use std::sync::Arc;
 
 use crate::error::Problem;
 use crate::execute::args::{Args, CallResult, NodeError, Value};
-use crate::execute::sequential::panic_message;
+use crate::execute::node::panic_message;
 use crate::registry::{Call, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec};
 
 /// What happens when a validator fails.

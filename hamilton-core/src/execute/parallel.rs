@@ -1,0 +1,316 @@
+//! The parallel executor: the ready steps of a plan run on several threads at once.
+//!
+//! Shape (DESIGN §7): every slot is written once by its producer and read by its consumers; an
+//! atomic count of remaining consumers per slot lets the last one move the value out (or drop
+//! it right after its call), so intermediates die as early as under the sequential executor. An
+//! atomic count of unfinished dependencies per step feeds a ready stack: the thread that
+//! finishes a step's last dependency makes it ready, keeps one ready step for itself and pushes
+//! the others.
+//!
+//! Threads: the calling thread works, and helpers are scoped threads of this one `execute`,
+//! spawned only when there is more ready work than threads (a chain never spawns any) and
+//! joined before `execute` returns, so no thread outlives a run, whatever happens in it. This
+//! deliberately avoids rayon's global pool: polars runs its own rayon pool inside many of its
+//! calls, and a node that calls polars from one of our threads simply waits for that pool,
+//! without nesting one pool's workers inside another's.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::Scope;
+
+use super::args::{ArgRef, Args, Value};
+use super::node::{self, NodeCall, RunId};
+use super::plan::Plan;
+use super::{outputs, preload};
+use crate::error::Error;
+use crate::graph::Graph;
+use crate::outputs::Outputs;
+use crate::values::Inputs;
+
+/// Arguments of up to this many parameters are gathered on the stack.
+const INLINE_ARGS: usize = 8;
+
+/// The dependencies between a plan's steps, computed once per plan.
+pub(crate) struct Schedule {
+    /// Per step: how many of its arguments other steps compute.
+    indegree: Vec<u32>,
+    /// Per step: the range of its dependent steps in `users`.
+    users_start: Vec<u32>,
+    users: Vec<u32>,
+    /// Per slot: how many steps read it, plus one when it is requested (then it never dies).
+    consumers: Vec<u32>,
+    /// Steps whose arguments are all preloaded, in plan order.
+    roots: Vec<u32>,
+}
+
+impl Schedule {
+    fn of(plan: &Plan) -> Self {
+        let mut producer = vec![u32::MAX; plan.slots];
+        for (s, step) in plan.steps.iter().enumerate() {
+            producer[step.out as usize] = s as u32;
+        }
+        let mut consumers = vec![0u32; plan.slots];
+        for &(slot, _) in &plan.outputs {
+            consumers[slot as usize] = 1;
+        }
+        let mut indegree = vec![0u32; plan.steps.len()];
+        let mut users_count = vec![0u32; plan.steps.len() + 1];
+        for (s, step) in plan.steps.iter().enumerate() {
+            for arg in plan.args_of(step).iter().filter(|a| a.slot != ArgRef::ABSENT) {
+                consumers[arg.slot as usize] += 1;
+                let p = producer[arg.slot as usize];
+                if p != u32::MAX {
+                    indegree[s] += 1;
+                    users_count[p as usize + 1] += 1;
+                }
+            }
+        }
+        for s in 0..plan.steps.len() {
+            users_count[s + 1] += users_count[s];
+        }
+        let users_start = users_count;
+        let mut fill = users_start.clone();
+        let mut users = vec![0u32; users_start[plan.steps.len()] as usize];
+        for (s, step) in plan.steps.iter().enumerate() {
+            for arg in plan.args_of(step).iter().filter(|a| a.slot != ArgRef::ABSENT) {
+                let p = producer[arg.slot as usize];
+                if p != u32::MAX {
+                    users[fill[p as usize] as usize] = s as u32;
+                    fill[p as usize] += 1;
+                }
+            }
+        }
+        let roots = (0..plan.steps.len() as u32).filter(|&s| indegree[s as usize] == 0).collect();
+        Schedule { indegree, users_start, users, consumers, roots }
+    }
+
+    fn users_of(&self, step: u32) -> &[u32] {
+        &self.users
+            [self.users_start[step as usize] as usize..self.users_start[step as usize + 1] as usize]
+    }
+}
+
+/// The ready stack and the sleeping workers.
+struct Queue {
+    ready: Vec<u32>,
+    sleeping: usize,
+    /// Set when every step ran or the run stopped: workers leave.
+    done: bool,
+}
+
+/// The state of one parallel run, shared by its threads.
+struct Run<'a> {
+    graph: &'a Graph,
+    plan: &'a Plan,
+    schedule: &'a Schedule,
+    id: RunId,
+    slots: Vec<Mutex<Option<Value>>>,
+    /// Per step: dependencies not yet computed.
+    pending: Vec<AtomicU32>,
+    /// Per slot: consumers that have not yet gathered it.
+    consumers: Vec<AtomicU32>,
+    /// Steps not yet finished.
+    remaining: AtomicUsize,
+    queue: Mutex<Queue>,
+    wake: Condvar,
+    /// Set by the first failure: no step starts after it.
+    stop: AtomicBool,
+    error: Mutex<Option<Error>>,
+    /// Helper threads spawned so far, and the most this run may spawn.
+    helpers: AtomicUsize,
+    max_helpers: usize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs `plan` on up to `threads` threads (the caller's included).
+///
+/// Inputs and overrides must already have been type-checked against the plan.
+pub(crate) fn run(
+    graph: &Graph,
+    plan: &Plan,
+    inputs: Inputs,
+    overrides: Inputs,
+    threads: usize,
+) -> Result<Outputs, Error> {
+    let schedule = plan.schedule.get_or_init(|| Schedule::of(plan));
+    let mut run = Run {
+        graph,
+        plan,
+        schedule,
+        id: RunId::next(),
+        slots: (0..plan.slots).map(|_| Mutex::new(None)).collect(),
+        pending: schedule.indegree.iter().map(|&d| AtomicU32::new(d)).collect(),
+        consumers: schedule.consumers.iter().map(|&c| AtomicU32::new(c)).collect(),
+        remaining: AtomicUsize::new(plan.steps.len()),
+        queue: Mutex::new(Queue { ready: Vec::new(), sleeping: 0, done: plan.steps.is_empty() }),
+        wake: Condvar::new(),
+        stop: AtomicBool::new(false),
+        error: Mutex::new(None),
+        helpers: AtomicUsize::new(0),
+        max_helpers: threads.max(1) - 1,
+    };
+    preload(graph, plan, inputs, overrides, |slot, value| {
+        *run.slots[slot as usize].get_mut().unwrap_or_else(PoisonError::into_inner) = value;
+    });
+
+    if !plan.steps.is_empty() {
+        let run = &run;
+        std::thread::scope(|scope| {
+            // Reverse plan order on the stack: the first root is popped first.
+            let ready: Vec<u32> = schedule.roots.iter().rev().copied().collect();
+            let extra = ready.len().saturating_sub(1);
+            lock(&run.queue).ready = ready;
+            run.spawn_helpers(scope, extra);
+            run.work(scope, None);
+        });
+    }
+
+    if let Some(error) = run.error.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
+        return Err(error);
+    }
+    let slots = &mut run.slots;
+    Ok(outputs(graph, plan, |slot| {
+        slots[slot as usize].get_mut().unwrap_or_else(PoisonError::into_inner).clone()
+    }))
+}
+
+impl<'a> Run<'a> {
+    /// Spawns up to `wanted` more helpers, within the run's limit. A thread that cannot be
+    /// spawned is no error: the threads already working finish the run.
+    fn spawn_helpers<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>, wanted: usize) {
+        for _ in 0..wanted {
+            let claimed = self.helpers.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| {
+                (h < self.max_helpers).then_some(h + 1)
+            });
+            if claimed.is_err() {
+                return;
+            }
+            let spawned = std::thread::Builder::new()
+                .name("hamilton-worker".to_string())
+                .spawn_scoped(scope, move || self.work(scope, None));
+            if spawned.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Runs ready steps until the run is done: `first`, then whatever the stack holds.
+    fn work<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>, first: Option<u32>) {
+        let mut next = first;
+        loop {
+            let step = match next.take() {
+                Some(step) => step,
+                None => match self.pop() {
+                    Some(step) => step,
+                    None => return,
+                },
+            };
+            if self.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            next = self.run_step(scope, step);
+        }
+    }
+
+    /// The next ready step, waiting while other threads may still make one ready; `None` when
+    /// the run is done.
+    fn pop(&self) -> Option<u32> {
+        let mut queue = lock(&self.queue);
+        loop {
+            if queue.done {
+                return None;
+            }
+            if let Some(step) = queue.ready.pop() {
+                return Some(step);
+            }
+            queue.sleeping += 1;
+            queue = self.wake.wait(queue).unwrap_or_else(PoisonError::into_inner);
+            queue.sleeping -= 1;
+        }
+    }
+
+    /// Ends the run for every thread.
+    fn finish(&self) {
+        lock(&self.queue).done = true;
+        self.wake.notify_all();
+    }
+
+    /// Gathers the arguments of `s`, runs it, stores its value and releases its dependents;
+    /// returns one newly ready step for this thread to run next.
+    fn run_step<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>, s: u32) -> Option<u32> {
+        let step = &self.plan.steps[s as usize];
+        let refs = self.plan.args_of(step);
+        let call = NodeCall::of(step, self.id);
+        let result = if refs.len() <= INLINE_ARGS {
+            let mut values: [Option<Value>; INLINE_ARGS] = Default::default();
+            self.gather(refs, &mut values[..refs.len()]);
+            node::run(self.graph, &call, step, &mut Args::gathered(&mut values[..refs.len()]))
+        } else {
+            let mut values = vec![None; refs.len()];
+            self.gather(refs, &mut values);
+            node::run(self.graph, &call, step, &mut Args::gathered(&mut values))
+        };
+        // The gathered arguments are dropped here: a value whose last consumer this was dies now.
+        let value = match result {
+            Ok(value) => value,
+            Err(error) => {
+                let mut first = lock(&self.error);
+                if first.is_none() {
+                    *first = Some(error);
+                }
+                drop(first);
+                self.stop.store(true, Ordering::Relaxed);
+                self.finish();
+                return None;
+            }
+        };
+        *lock(&self.slots[step.out as usize]) = Some(value);
+
+        let mut mine = None;
+        let mut extra = Vec::new();
+        for &user in self.schedule.users_of(s) {
+            if self.pending[user as usize].fetch_sub(1, Ordering::AcqRel) == 1 {
+                if mine.is_none() {
+                    mine = Some(user);
+                } else {
+                    extra.push(user);
+                }
+            }
+        }
+        if !extra.is_empty() {
+            let pushed = extra.len();
+            let sleeping = {
+                let mut queue = lock(&self.queue);
+                // Reverse order: the first ready dependent is popped first.
+                queue.ready.extend(extra.into_iter().rev());
+                queue.sleeping
+            };
+            for _ in 0..pushed.min(sleeping) {
+                self.wake.notify_one();
+            }
+            if pushed > sleeping {
+                self.spawn_helpers(scope, pushed - sleeping);
+            }
+        }
+        if self.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.finish();
+        }
+        mine
+    }
+
+    /// Reads each argument of a step into `values`: the last consumer of a slot moves its value
+    /// out, the others share it.
+    fn gather(&self, refs: &[ArgRef], values: &mut [Option<Value>]) {
+        for (r, value) in refs.iter().zip(values) {
+            if r.slot == ArgRef::ABSENT {
+                continue;
+            }
+            let last = self.consumers[r.slot as usize].fetch_sub(1, Ordering::AcqRel) == 1;
+            let mut slot = lock(&self.slots[r.slot as usize]);
+            *value = if last { slot.take() } else { slot.clone() };
+        }
+    }
+}
