@@ -308,8 +308,10 @@ impl<'a> Run<'a> {
             if r.slot == ArgRef::ABSENT {
                 continue;
             }
-            let last = self.consumers[r.slot as usize].fetch_sub(1, Ordering::AcqRel) == 1;
+            // Counted under the slot's lock: otherwise the last consumer could take the value
+            // between another consumer's count and its read.
             let mut slot = lock(&self.slots[r.slot as usize]);
+            let last = self.consumers[r.slot as usize].fetch_sub(1, Ordering::AcqRel) == 1;
             *value = if last { slot.take() } else { slot.clone() };
         }
     }
