@@ -1,12 +1,13 @@
 //! `hamilton-bench`: Python Hamilton's anchor workloads W1 (graph build), W2 (execution
 //! overhead) and W3 (polars feature engineering) from `/work/shared/bench/README.md`, on the
-//! same graphs, node for node.
+//! same graphs, node for node, and W4 (parallel execution, defined in `docs/benchmarks.md`).
 //!
 //! ```text
 //! cargo run --release -p hamilton-bench                      # all; N = 100 and 1000
 //! cargo run --release -p hamilton-bench --features large     # also N = 10000
 //! cargo run --release -p hamilton-bench -- w1 --no-wait      # only W1, no quiet-machine guard
 //! cargo run --release -p hamilton-bench -- w3                # only W3 (polars, 1M rows)
+//! cargo run --release -p hamilton-bench -- w4                # only W4 (parallel executor)
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
@@ -16,6 +17,7 @@
 mod graphs;
 mod measure;
 mod w3;
+mod w4;
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -23,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use hamilton_core::polars::prelude::DataFrame;
 use hamilton_core::results::DataFrameResult;
-use hamilton_core::{Driver, Inputs};
+use hamilton_core::{Driver, Executor, Inputs};
 
 use graphs::{Graph, Shape};
 use measure::{Rules, Sample, measure_rounds, measure_runs as measure};
@@ -75,11 +77,17 @@ const TARGET_W2_CACHED_US: f64 = 0.15;
 const TARGET_W2_PLANNING_US: f64 = 0.3;
 /// W3: Hamilton's end-to-end time over the hand-written polars code's.
 const TARGET_W3_RATIO: f64 = 1.05;
-
+/// W4: Parallel over Sequential speed-up on 16 CPU-bound nodes (2 cores).
+const TARGET_W4_SPEEDUP: f64 = 1.85;
+/// W4 wide: Parallel time over Sequential time on 10,000 trivial nodes.
+const TARGET_W4_WIDE_RATIO: f64 = 3.0;
+/// W3: the parallel executor's time over the sequential executor's.
+const TARGET_W3_PARALLEL_RATIO: f64 = 1.0;
 struct Options {
     w1: bool,
     w2: bool,
     w3: bool,
+    w4: bool,
     /// The W3 parquet file.
     data: String,
     wait: bool,
@@ -107,12 +115,14 @@ struct Profile {
 }
 
 const USAGE: &str = "\
-usage: hamilton-bench [w1] [w2] [w3] [--runs K] [--no-wait] [--data PATH]
+usage: hamilton-bench [w1] [w2] [w3] [w4] [--runs K] [--no-wait] [--data PATH]
        hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
   w1          graph build (all shapes and sizes)
   w2          execution overhead (chain; fanin and fantree)
   w3          polars feature engineering, 1,000,000 rows, end to end
-  (none)      all three
+              (sequential and parallel executor)
+  w4          parallel executor: 16 CPU-bound nodes of ~50 ms; 10,000 trivial nodes
+  (none)      all four
   --runs K    K independent runs per figure, reporting the median of the run medians and
               their spread (default 3, as the Python figures)
   --data PATH the W3 parquet file (default: benches/data/w3_data.parquet)
@@ -149,6 +159,7 @@ fn parse_args() -> Result<Options, String> {
         w1: false,
         w2: false,
         w3: false,
+        w4: false,
         data: DEFAULT_DATA.to_string(),
         wait: true,
         runs: 3,
@@ -171,15 +182,17 @@ fn parse_args() -> Result<Options, String> {
             "w1" => o.w1 = true,
             "w2" => o.w2 = true,
             "w3" => o.w3 = true,
+            "w4" => o.w4 = true,
             "--no-wait" => o.wait = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !o.w1 && !o.w2 && !o.w3 {
+    if !o.w1 && !o.w2 && !o.w3 && !o.w4 {
         o.w1 = true;
         o.w2 = true;
         o.w3 = true;
+        o.w4 = true;
     }
     Ok(o)
 }
@@ -216,6 +229,9 @@ fn main() -> ExitCode {
     }
     if options.w3 {
         w3(&options.data, rules(5), &mut report);
+    }
+    if options.w4 {
+        w4(rules(5), rules(20), &mut report);
     }
     if !report.targets.is_empty() {
         println!("## Targets\n");
@@ -271,10 +287,11 @@ fn environment(options: &Options) {
         .unwrap_or_else(|| "unknown".to_string());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let workloads: Vec<&str> = [(options.w1, "W1"), (options.w2, "W2"), (options.w3, "W3")]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
-        .collect();
+    let workloads: Vec<&str> =
+        [(options.w1, "W1"), (options.w2, "W2"), (options.w3, "W3"), (options.w4, "W4")]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
     println!("# hamilton-rs benchmarks ({})\n", workloads.join(", "));
     println!("| item | value |\n|---|---|");
     println!("| machine | {cores} × {cpu}, Linux {} |", kernel.trim());
@@ -436,6 +453,19 @@ fn w2(graphs: &[Graph], rules: Rules, report: &mut Report) {
         let py_exec_us = py_exec * 1000.0 / g.n as f64;
         let py_plain_us = py_plain * 1000.0 / g.n as f64;
         let (cached, first) = execute_figures(g, rules);
+        let parallel = {
+            let output = g.output();
+            let request = [output.as_str()];
+            let dr = Driver::builder()
+                .with_modules([g.module])
+                .with_executor(Executor::parallel())
+                .build()
+                .expect("the generated graph builds");
+            if let Err(e) = check(&dr, g) {
+                report.failures.push(format!("parallel: {e}"));
+            }
+            measure(rules, inputs, |i| dr.execute(&request, i).expect("executes"))
+        };
         let functions = g.functions.expect("chain graphs carry their functions");
         let direct = measure(
             rules,
@@ -486,6 +516,7 @@ fn w2(graphs: &[Graph], rules: Rules, report: &mut Report) {
                 py_exec_us,
             ),
             ("(c) direct calls, no framework", &direct, "–".to_string(), py_plain_us),
+            ("(e) parallel executor, execute again", &parallel, "–".to_string(), py_exec_us),
         ];
         for (variant, s, target, py) in rows {
             println!(
@@ -578,6 +609,11 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     // Drivers: one per request shape, built once (the build is timed separately).
     let build = || Driver::builder().with_modules([w3::MODULE]).build();
     let dr = build().map_err(|e| err(&e))?;
+    let par = Driver::builder()
+        .with_modules([w3::MODULE])
+        .with_executor(Executor::parallel())
+        .build()
+        .map_err(|e| err(&e))?;
     let build_time = measure(rules, || (), |()| build().expect("the W3 module builds"));
     let inputs = || Inputs::new().with("data_path", path.to_string());
 
@@ -596,6 +632,14 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
             run: Box::new(|| {
                 let out = dr.execute(&w3::OUTPUT_COLUMNS, inputs()).map_err(|e| err(&e))?;
                 out.build(&DataFrameResult).map_err(|e| err(&e))
+            }),
+        },
+        W3Variant {
+            name: "hamilton_parallel",
+            python: "",
+            run: Box::new(|| {
+                let mut out = par.execute(&["features"], inputs()).map_err(|e| err(&e))?;
+                out.take::<DataFrame>("features").map_err(|e| err(&e))
             }),
         },
         W3Variant {
@@ -723,6 +767,34 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     );
     report.target("W3 hamilton / hand_written".to_string(), ratio, TARGET_W3_RATIO, "×");
 
+    // The parallel executor against the sequential one, on the same request.
+    let par_v = variants.iter().position(|v| v.name == "hamilton_parallel").expect("parallel");
+    let par_ratio = wall[par_v].median.as_secs_f64() / wall[ham].median.as_secs_f64();
+    let mut paired: Vec<f64> = runs
+        .iter()
+        .flat_map(|r| {
+            r.wall[par_v].iter().zip(&r.wall[ham]).map(|(p, h)| p.as_secs_f64() / h.as_secs_f64())
+        })
+        .collect();
+    paired.sort_by(f64::total_cmp);
+    println!(
+        "hamilton_parallel (`Executor::parallel()`, {} threads; output identical to hand_written, checked above): {} ms (min–max {}–{}), CPU {} ms; over hamilton (sequential): {par_ratio:.3} (of the medians); round by round: median {:.3}, min–max {:.3}–{:.3}.\n",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        ms(wall[par_v].median),
+        ms(wall[par_v].min),
+        ms(wall[par_v].max),
+        ms(cpu[par_v].median),
+        paired[paired.len() / 2],
+        paired[0],
+        paired[paired.len() - 1],
+    );
+    report.target(
+        "W3 hamilton_parallel / hamilton (sequential)".to_string(),
+        par_ratio,
+        TARGET_W3_PARALLEL_RATIO,
+        "×",
+    );
+
     println!(
         "Driver build of the W3 module (38 graph nodes; not in the figures above): {} ms (median of {} after {} warm-up; {}–{} ms). Python: {} ms. Peak RSS of the process: {:.0} MiB.\n",
         ms(build_time.median),
@@ -734,6 +806,94 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
         measure::peak_rss_mib(),
     );
     Ok(())
+}
+
+fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let rounds = w4::calibrate(50.0);
+    let one = measure(rules, || (), |()| black_box(w4::spin(99, rounds)));
+    println!(
+        "## W4 parallel execution: 16 independent CPU-bound nodes of ~50 ms + a sink, `Executor::Sequential` vs `Executor::parallel()` ({cores} threads), {}\n",
+        method(rules)
+    );
+    println!(
+        "One node's work, called directly: {} ms ({rounds} mixing rounds, calibrated at start).\n",
+        ms(one.median)
+    );
+    println!("| executor | per execute ms | min–max ms | × sequential | others_cores |");
+    println!("|---|---:|---:|---:|---:|");
+    let expected = w4::w4_expected(rounds);
+    let mut medians = Vec::new();
+    for (name, executor) in
+        [("Sequential", Executor::Sequential), ("Parallel", Executor::parallel())]
+    {
+        let dr = w4::w4_driver(executor);
+        let input = || Inputs::new().with("rounds", rounds);
+        match dr.execute(&["w4_total"], input()).map(|o| o.get::<u64>("w4_total").map(|v| *v)) {
+            Ok(Ok(v)) if v == expected => {}
+            other => report.failures.push(format!("W4 {name}: {other:?}, expected {expected}")),
+        }
+        let s = measure(rules, input, |i| dr.execute(&["w4_total"], i).expect("W4 executes"));
+        let speedup = medians
+            .first()
+            .map_or(1.0, |seq: &Duration| seq.as_secs_f64() / s.median.as_secs_f64());
+        println!(
+            "| {name} | {} | {}–{} | {speedup:.2}× faster | {} |",
+            ms(s.median),
+            ms(s.min),
+            ms(s.max),
+            others(&s)
+        );
+        medians.push(s.median);
+    }
+    let speedup = medians[0].as_secs_f64() / medians[1].as_secs_f64();
+    println!(
+        "\nParallel over Sequential: {speedup:.3}× (ideal on {cores} cores: {cores}.00×). Python Hamilton's thread executor: 1.00× (804 ms vs 801 ms sequential).\n"
+    );
+    report.targets.push(format!(
+        "| W4 Parallel speed-up ≥ {TARGET_W4_SPEEDUP}× | {speedup:.3}× | {} |",
+        if speedup >= TARGET_W4_SPEEDUP { "yes" } else { "**no**" }
+    ));
+
+    const WIDE: usize = 10_000;
+    println!(
+        "## W4 wide: {WIDE} independent trivial nodes (`x + i`) + a sink taking all, {}\n",
+        method(wide_rules)
+    );
+    println!(
+        "| executor | per execute ms | min–max ms | µs per node | × sequential | others_cores |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut medians = Vec::new();
+    for (name, executor) in
+        [("Sequential", Executor::Sequential), ("Parallel", Executor::parallel())]
+    {
+        let dr = w4::wide_driver(WIDE, executor);
+        let input = || Inputs::new().with("x", 7_u64);
+        let want = w4::wide_expected(WIDE, 7);
+        match dr.execute(&["wide_total"], input()).map(|o| o.get::<u64>("wide_total").map(|v| *v)) {
+            Ok(Ok(v)) if v == want => {}
+            other => report.failures.push(format!("W4 wide {name}: {other:?}, expected {want}")),
+        }
+        let s = measure(wide_rules, input, |i| {
+            dr.execute(&["wide_total"], i).expect("W4 wide executes")
+        });
+        let ratio = medians
+            .first()
+            .map_or(1.0, |seq: &Duration| s.median.as_secs_f64() / seq.as_secs_f64());
+        println!(
+            "| {name} | {} | {}–{} | {} | {ratio:.2} | {} |",
+            ms(s.median),
+            ms(s.min),
+            ms(s.max),
+            per_node(s.median, WIDE + 1),
+            others(&s)
+        );
+        medians.push(s.median);
+    }
+    let ratio = medians[1].as_secs_f64() / medians[0].as_secs_f64();
+    println!();
+    report.target("W4 wide Parallel / Sequential".to_string(), ratio, TARGET_W4_WIDE_RATIO, "×");
 }
 
 fn ms(d: Duration) -> String {
