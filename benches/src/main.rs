@@ -8,6 +8,7 @@
 //! cargo run --release -p hamilton-bench -- w1 --no-wait      # only W1, no quiet-machine guard
 //! cargo run --release -p hamilton-bench -- w3                # only W3 (polars, 1M rows)
 //! cargo run --release -p hamilton-bench -- w4                # only W4 (parallel executor)
+//! cargo run --release -p hamilton-bench -- w6                # only W6 (async executor)
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
@@ -18,6 +19,7 @@ mod graphs;
 mod measure;
 mod w3;
 mod w4;
+mod w6;
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -83,11 +85,16 @@ const TARGET_W4_SPEEDUP: f64 = 1.85;
 const TARGET_W4_WIDE_RATIO: f64 = 3.0;
 /// W3: the parallel executor's time over the sequential executor's.
 const TARGET_W3_PARALLEL_RATIO: f64 = 1.0;
+/// W6 (a): 20 async nodes awaiting 100 ms timers, ms per execute.
+const TARGET_W6A_MS: f64 = 105.0;
+/// W6 (b): 10 such nodes and 2 CPU-bound sync nodes of ~200 ms, ms per execute (2 cores).
+const TARGET_W6B_MS: f64 = 220.0;
 struct Options {
     w1: bool,
     w2: bool,
     w3: bool,
     w4: bool,
+    w6: bool,
     /// The W3 parquet file.
     data: String,
     wait: bool,
@@ -115,14 +122,16 @@ struct Profile {
 }
 
 const USAGE: &str = "\
-usage: hamilton-bench [w1] [w2] [w3] [w4] [--runs K] [--no-wait] [--data PATH]
+usage: hamilton-bench [w1] [w2] [w3] [w4] [w6] [--runs K] [--no-wait] [--data PATH]
        hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
   w1          graph build (all shapes and sizes)
   w2          execution overhead (chain; fanin and fantree)
   w3          polars feature engineering, 1,000,000 rows, end to end
               (sequential and parallel executor)
   w4          parallel executor: 16 CPU-bound nodes of ~50 ms; 10,000 trivial nodes
-  (none)      all four
+  w6          async executor: 20 async nodes awaiting 100 ms timers; 10 of them beside 2
+              CPU-bound sync nodes of ~200 ms
+  (none)      all five
   --runs K    K independent runs per figure, reporting the median of the run medians and
               their spread (default 3, as the Python figures)
   --data PATH the W3 parquet file (default: benches/data/w3_data.parquet)
@@ -160,6 +169,7 @@ fn parse_args() -> Result<Options, String> {
         w2: false,
         w3: false,
         w4: false,
+        w6: false,
         data: DEFAULT_DATA.to_string(),
         wait: true,
         runs: 3,
@@ -183,16 +193,18 @@ fn parse_args() -> Result<Options, String> {
             "w2" => o.w2 = true,
             "w3" => o.w3 = true,
             "w4" => o.w4 = true,
+            "w6" => o.w6 = true,
             "--no-wait" => o.wait = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !o.w1 && !o.w2 && !o.w3 && !o.w4 {
+    if !o.w1 && !o.w2 && !o.w3 && !o.w4 && !o.w6 {
         o.w1 = true;
         o.w2 = true;
         o.w3 = true;
         o.w4 = true;
+        o.w6 = true;
     }
     Ok(o)
 }
@@ -232,6 +244,9 @@ fn main() -> ExitCode {
     }
     if options.w4 {
         w4(rules(5), rules(20), &mut report);
+    }
+    if options.w6 {
+        w6(rules(10), &mut report);
     }
     if !report.targets.is_empty() {
         println!("## Targets\n");
@@ -287,11 +302,16 @@ fn environment(options: &Options) {
         .unwrap_or_else(|| "unknown".to_string());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let workloads: Vec<&str> =
-        [(options.w1, "W1"), (options.w2, "W2"), (options.w3, "W3"), (options.w4, "W4")]
-            .into_iter()
-            .filter_map(|(on, name)| on.then_some(name))
-            .collect();
+    let workloads: Vec<&str> = [
+        (options.w1, "W1"),
+        (options.w2, "W2"),
+        (options.w3, "W3"),
+        (options.w4, "W4"),
+        (options.w6, "W6"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
     println!("# hamilton-rs benchmarks ({})\n", workloads.join(", "));
     println!("| item | value |\n|---|---|");
     println!("| machine | {cores} × {cpu}, Linux {} |", kernel.trim());
@@ -894,6 +914,52 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
     let ratio = medians[1].as_secs_f64() / medians[0].as_secs_f64();
     println!();
     report.target("W4 wide Parallel / Sequential".to_string(), ratio, TARGET_W4_WIDE_RATIO, "×");
+}
+
+fn w6(rules: Rules, report: &mut Report) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let rt = w6::runtime(cores);
+    let rounds = w4::calibrate(200.0);
+    let one = measure(rules, || (), |()| black_box(w4::spin(99, rounds)));
+    println!(
+        "## W6 async execution: `Executor::Async`, `execute_async` awaited on a tokio runtime with {cores} workers, {}\n",
+        method(rules)
+    );
+    println!(
+        "(a) 20 independent async nodes each awaiting a 100 ms timer + a sink; (b) 10 of them + 2 independent CPU-bound sync nodes ({} ms each, called directly; {rounds} mixing rounds) + a sink.\n",
+        ms(one.median)
+    );
+    println!("| workload | per execute ms | min–max ms | Python AsyncDriver ms | others_cores |");
+    println!("|---|---:|---:|---:|---:|");
+    let cases: [(&str, Driver, &str, u64, f64, f64); 2] = [
+        ("(a) 20 timers", w6::w6a_driver(), "w6a_total", w6::W6A_EXPECTED, 103.0, TARGET_W6A_MS),
+        (
+            "(b) 10 timers + 2 CPU",
+            w6::w6b_driver(),
+            "w6b_total",
+            w6::w6b_expected(rounds),
+            503.0,
+            TARGET_W6B_MS,
+        ),
+    ];
+    for (name, dr, output, expected, python, target) in cases {
+        let input = || Inputs::new().with("delay_ms", 100_u64).with("rounds", rounds);
+        let run = |i| rt.block_on(dr.execute_async(&[output], i));
+        match run(input()).map(|o| o.get::<u64>(output).map(|v| *v)) {
+            Ok(Ok(v)) if v == expected => {}
+            other => report.failures.push(format!("W6 {name}: {other:?}, expected {expected}")),
+        }
+        let s = measure(rules, input, |i| run(i).expect("W6 executes"));
+        println!(
+            "| {name} | {} | {}–{} | {python:.0} | {} |",
+            ms(s.median),
+            ms(s.min),
+            ms(s.max),
+            others(&s)
+        );
+        report.target(format!("W6 {name} per execute"), s.median.as_secs_f64() * 1e3, target, "ms");
+    }
+    println!();
 }
 
 fn ms(d: Duration) -> String {
