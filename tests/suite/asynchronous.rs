@@ -223,6 +223,31 @@ fn async_nodes_under_a_sync_executor_are_a_build_error_listing_each() {
     assert!(!msg.contains("`plain`"), "{msg}");
 }
 
+mod validated {
+    use super::*;
+
+    /// An async node with a validator: the async function becomes `ratio_raw`.
+    #[node]
+    #[check_output(range = (0.0, 1.0), importance = "fail")]
+    async fn ratio(part: &f64, whole: &f64) -> f64 {
+        part / whole
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn validators_check_async_nodes_too() {
+    let dr = async_driver(validated::MODULE);
+    let rt = single_thread();
+    let inputs = |part: f64| Inputs::new().with("part", part).with("whole", 4.0_f64);
+    let out = rt.block_on(dr.execute_async(&["ratio"], inputs(1.0))).unwrap();
+    assert_eq!(*out.get::<f64>("ratio").unwrap(), 0.25);
+    let err = rt.block_on(dr.execute_async(&["ratio"], inputs(8.0))).unwrap_err();
+    assert_eq!(err.codes(), vec!["H020"]);
+    assert!(err.to_string().contains("data validation failed for node `ratio`"), "{err}");
+}
+
 mod sync_only {
     use super::*;
 
