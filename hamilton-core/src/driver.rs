@@ -125,9 +125,8 @@ impl Builder {
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
         // Async nodes need an executor that awaits them (H040): checked on the graph's nodes,
         // or on the nodes the config selects when the graph has problems of its own.
-        let async_nodes = (!self.executor.awaits())
-            .then(|| specs.iter().filter(|s| s.call.is_async()).cloned().collect::<Vec<_>>())
-            .unwrap_or_default();
+        let async_nodes: Vec<SpecRef> =
+            specs.iter().filter(|s| s.call.is_async()).cloned().collect();
         let graph = match build::build(specs, &self.config, self.later_module_wins) {
             Ok(graph) => {
                 let nodes = (0..graph.nodes.len() as u32).filter_map(|i| graph.node(i).spec());

@@ -23,6 +23,7 @@ fn async_driver(module: hamilton_core::ModuleRef) -> Driver {
     Driver::builder().with_modules([module]).with_executor(Executor::Async).build().unwrap()
 }
 
+#[allow(clippy::too_many_arguments)]
 mod kinds {
     use super::*;
 
