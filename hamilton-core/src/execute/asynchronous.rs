@@ -313,7 +313,7 @@ impl Driver {
     /// # runtime.block_on(async {
     /// let dr = Driver::builder().with_modules([MODULE]).with_executor(Executor::Async).build()?;
     /// let out = dr.execute_async(&["length"], Inputs::new().with("key", "k".to_string())).await?;
-    /// assert_eq!(*out.get::<usize>("length")?, 12);
+    /// assert_eq!(*out.get::<usize>("length")?, 10);
     /// # Ok::<(), hamilton_core::Error>(())
     /// # })?;
     /// # Ok::<(), hamilton_core::Error>(())
