@@ -93,6 +93,17 @@ fn overrides_replace_async_nodes_and_prune_their_upstream() {
     assert_eq!(out.get::<String>("summary").unwrap(), "given|2");
 }
 
+#[test]
+fn the_future_of_execute_async_can_be_spawned() {
+    fn spawnable<F: std::future::Future + Send + 'static>(_: &F) {}
+    let dr = Arc::new(async_driver(kinds::MODULE));
+    let run =
+        async move { dr.execute_async(&["parsed"], Inputs::new().with("count", 2_usize)).await };
+    spawnable(&run);
+    let out = runtime().block_on(async { tokio::spawn(run).await.unwrap() }).unwrap();
+    assert_eq!(*out.get::<i64>("parsed").unwrap(), 2);
+}
+
 mod together {
     use super::*;
 
