@@ -849,7 +849,7 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
     {
         let dr = w4::w4_driver(executor);
         let input = || Inputs::new().with("rounds", rounds);
-        match dr.execute(&["w4_total"], input()).map(|o| o.get::<u64>("w4_total").map(|v| *v)) {
+        match dr.execute(&["w4_total"], input()).map(|o| o.get::<u64>("w4_total").copied()) {
             Ok(Ok(v)) if v == expected => {}
             other => report.failures.push(format!("W4 {name}: {other:?}, expected {expected}")),
         }
@@ -877,43 +877,54 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
 
     const WIDE: usize = 10_000;
     println!(
-        "## W4 wide: {WIDE} independent trivial nodes (`x + i`) + a sink taking all, {}\n",
+        "## W4 wide: {WIDE} independent trivial nodes + a sink taking all, {}\n",
         method(wide_rules)
     );
     println!(
-        "| executor | per execute ms | min–max ms | µs per node | × sequential | others_cores |"
+        "| nodes | executor | per execute ms | min–max ms | µs per node | × sequential | others_cores |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
-    let mut medians = Vec::new();
-    for (name, executor) in
-        [("Sequential", Executor::Sequential), ("Parallel", Executor::parallel())]
-    {
-        let dr = w4::wide_driver(WIDE, executor);
-        let input = || Inputs::new().with("x", 7_u64);
-        let want = w4::wide_expected(WIDE, 7);
-        match dr.execute(&["wide_total"], input()).map(|o| o.get::<u64>("wide_total").map(|v| *v)) {
-            Ok(Ok(v)) if v == want => {}
-            other => report.failures.push(format!("W4 wide {name}: {other:?}, expected {want}")),
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for (reads_x, nodes) in [(false, "`w_i() = i`"), (true, "`w_i(x: &u64) = x + i`")] {
+        let mut medians = Vec::new();
+        for (name, executor) in
+            [("Sequential", Executor::Sequential), ("Parallel", Executor::parallel())]
+        {
+            let dr = w4::wide_driver(WIDE, reads_x, executor);
+            let x = if reads_x { 7 } else { 0 };
+            let input = || if reads_x { Inputs::new().with("x", 7_u64) } else { Inputs::new() };
+            let want = w4::wide_expected(WIDE, x);
+            match dr.execute(&["wide_total"], input()).map(|o| o.get::<u64>("wide_total").copied())
+            {
+                Ok(Ok(v)) if v == want => {}
+                other => {
+                    report.failures.push(format!("W4 wide {name}: {other:?}, expected {want}"))
+                }
+            }
+            let s = measure(wide_rules, input, |i| {
+                dr.execute(&["wide_total"], i).expect("W4 wide executes")
+            });
+            let ratio = medians
+                .first()
+                .map_or(1.0, |seq: &Duration| s.median.as_secs_f64() / seq.as_secs_f64());
+            println!(
+                "| {nodes} | {name} | {} | {}–{} | {} | {ratio:.2} | {} |",
+                ms(s.median),
+                ms(s.min),
+                ms(s.max),
+                per_node(s.median, WIDE + 1),
+                others(&s)
+            );
+            medians.push(s.median);
         }
-        let s = measure(wide_rules, input, |i| {
-            dr.execute(&["wide_total"], i).expect("W4 wide executes")
-        });
-        let ratio = medians
-            .first()
-            .map_or(1.0, |seq: &Duration| s.median.as_secs_f64() / seq.as_secs_f64());
-        println!(
-            "| {name} | {} | {}–{} | {} | {ratio:.2} | {} |",
-            ms(s.median),
-            ms(s.min),
-            ms(s.max),
-            per_node(s.median, WIDE + 1),
-            others(&s)
+        let ratio = medians[1].as_secs_f64() / medians[0].as_secs_f64();
+        report.target(
+            format!("W4 wide ({nodes}) Parallel / Sequential"),
+            ratio,
+            TARGET_W4_WIDE_RATIO,
+            "×",
         );
-        medians.push(s.median);
     }
-    let ratio = medians[1].as_secs_f64() / medians[0].as_secs_f64();
     println!();
-    report.target("W4 wide Parallel / Sequential".to_string(), ratio, TARGET_W4_WIDE_RATIO, "×");
 }
 
 fn w6(rules: Rules, report: &mut Report) {

@@ -1,8 +1,8 @@
 //! W4, parallel execution (issue 8), defined in `docs/benchmarks.md`:
 //!
 //! - **W4**: 16 independent CPU-bound nodes of about 50 ms each, plus a sink summing them;
-//! - **W4 wide**: 10,000 independent trivial nodes (each reads the input `x`), plus a sink that
-//!   takes all of them: the executors' own cost per node.
+//! - **W4 wide**: 10,000 independent trivial nodes plus a sink that takes all of them: the
+//!   executors' own cost per node; a second variant has every node read one shared input.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -102,18 +102,22 @@ pub(crate) fn w4_driver(executor: Executor) -> Driver {
         .expect("W4 builds")
 }
 
-/// W4 wide: nodes `w0` .. `w{n-1}`, each `x + i` (reading `x: u64` by reference), and the sink
-/// `wide_total` taking every one by value. Made at run time: 10,000 generated functions would
-/// cost the bench's compile time for nothing.
-pub(crate) fn wide_driver(n: usize, executor: Executor) -> Driver {
+/// W4 wide: nodes `w0` .. `w{n-1}`, each `i` (or `x + i`, reading the input `x: u64` by
+/// reference, when `reads_x`), and the sink `wide_total` taking every one by value. Made at run
+/// time: 10,000 generated functions would cost the bench's compile time for nothing.
+pub(crate) fn wide_driver(n: usize, reads_x: bool, executor: Executor) -> Driver {
     let u64_type = || TypeSpec::of::<u64>("u64");
     let mut builder = Driver::builder().with_executor(executor);
     for i in 0..n as u64 {
-        let x = ParamSpec::new("x", u64_type(), ParamKind::Ref);
-        builder =
-            builder.with_node(NodeSpec::dynamic(format!("w{i}"), vec![x], u64_type(), move |a| {
+        let spec = if reads_x {
+            let x = ParamSpec::new("x", u64_type(), ParamKind::Ref);
+            NodeSpec::dynamic(format!("w{i}"), vec![x], u64_type(), move |a| {
                 Ok(Value::new(a.get::<u64>(0)?.wrapping_add(i)))
-            }));
+            })
+        } else {
+            NodeSpec::dynamic(format!("w{i}"), vec![], u64_type(), move |_| Ok(Value::new(i)))
+        };
+        builder = builder.with_node(spec);
     }
     let params = (0..n).map(|i| ParamSpec::new(format!("w{i}"), u64_type(), ParamKind::Owned));
     builder =
@@ -127,7 +131,7 @@ pub(crate) fn wide_driver(n: usize, executor: Executor) -> Driver {
     builder.build().expect("W4 wide builds")
 }
 
-/// What `wide_total` must be for `n` nodes and `x`.
+/// What `wide_total` must be for `n` nodes and `x` (0 when the nodes do not read it).
 pub(crate) fn wide_expected(n: usize, x: u64) -> u64 {
     (0..n as u64).fold(0u64, |a, i| a.wrapping_add(x.wrapping_add(i)))
 }

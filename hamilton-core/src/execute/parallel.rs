@@ -5,7 +5,9 @@
 //! it right after its call), so intermediates die as early as under the sequential executor. An
 //! atomic count of unfinished dependencies per step feeds a ready stack: the thread that
 //! finishes a step's last dependency makes it ready, keeps one ready step for itself and pushes
-//! the others.
+//! the others. A thread takes from a long stack in small batches and counts its finished steps
+//! in one atomic subtraction per batch, so thousands of tiny nodes do not queue up on one lock;
+//! a thread that holds steps while another waits hands them over after its current step.
 //!
 //! Threads: the calling thread works, and helpers are scoped threads of this one `execute`,
 //! spawned only when there is more ready work than threads (a chain never spawns any) and
@@ -29,6 +31,16 @@ use crate::values::Inputs;
 
 /// Arguments of up to this many parameters are gathered on the stack.
 const INLINE_ARGS: usize = 8;
+/// A thread takes `1 / BATCH_DIVISOR` of the shared ready stack at a time (at least one step,
+/// at most [`MAX_BATCH`]): one at a time until more than `2 * BATCH_DIVISOR` steps wait.
+const BATCH_DIVISOR: usize = 64;
+const MAX_BATCH: usize = 32;
+
+/// What one thread holds: ready steps it took, and steps it finished but has not yet counted.
+struct Local {
+    ready: Vec<u32>,
+    finished: usize,
+}
 
 /// The dependencies between a plan's steps, computed once per plan.
 pub(crate) struct Schedule {
@@ -116,6 +128,8 @@ struct Run<'a> {
     /// Set by the first failure: no step starts after it.
     stop: AtomicBool,
     error: Mutex<Option<Error>>,
+    /// Threads waiting for work (mirrors `Queue::sleeping`, read without the lock).
+    idle: AtomicUsize,
     /// Helper threads spawned so far, and the most this run may spawn.
     helpers: AtomicUsize,
     max_helpers: usize,
@@ -149,6 +163,7 @@ pub(crate) fn run(
         wake: Condvar::new(),
         stop: AtomicBool::new(false),
         error: Mutex::new(None),
+        idle: AtomicUsize::new(0),
         helpers: AtomicUsize::new(0),
         max_helpers: threads.max(1) - 1,
     };
@@ -164,7 +179,7 @@ pub(crate) fn run(
             let extra = ready.len().saturating_sub(1);
             lock(&run.queue).ready = ready;
             run.spawn_helpers(scope, extra);
-            run.work(scope, None);
+            run.work(scope);
         });
     }
 
@@ -190,45 +205,83 @@ impl<'a> Run<'a> {
             }
             let spawned = std::thread::Builder::new()
                 .name("hamilton-worker".to_string())
-                .spawn_scoped(scope, move || self.work(scope, None));
+                .spawn_scoped(scope, move || self.work(scope));
             if spawned.is_err() {
                 return;
             }
         }
     }
 
-    /// Runs ready steps until the run is done: `first`, then whatever the stack holds.
-    fn work<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>, first: Option<u32>) {
-        let mut next = first;
+    /// Runs ready steps until the run is done or stopped.
+    fn work<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>) {
+        let mut local = Local { ready: Vec::new(), finished: 0 };
         loop {
-            let step = match next.take() {
-                Some(step) => step,
-                None => match self.pop() {
-                    Some(step) => step,
-                    None => return,
-                },
+            let Some(step) = local.ready.pop() else {
+                if !self.count_finished(&mut local) || !self.take_ready(&mut local.ready) {
+                    return;
+                }
+                continue;
             };
-            if self.stop.load(Ordering::Relaxed) {
+            if self.stop.load(Ordering::Relaxed) || !self.run_step(scope, step, &mut local) {
                 return;
             }
-            next = self.run_step(scope, step);
+            local.finished += 1;
+            if !local.ready.is_empty() && self.idle.load(Ordering::Relaxed) > 0 {
+                // Another thread waits for work: hand over what this one holds.
+                self.push(scope, &mut local.ready);
+            }
         }
     }
 
-    /// The next ready step, waiting while other threads may still make one ready; `None` when
-    /// the run is done.
-    fn pop(&self) -> Option<u32> {
+    /// Subtracts this thread's finished steps from the run's remaining ones; `false` when they
+    /// were the last ones (the run is then done).
+    fn count_finished(&self, local: &mut Local) -> bool {
+        let n = std::mem::take(&mut local.finished);
+        if n > 0 && self.remaining.fetch_sub(n, Ordering::AcqRel) == n {
+            self.finish();
+            return false;
+        }
+        true
+    }
+
+    /// Moves ready steps from the shared stack into `mine`, waiting while other threads may
+    /// still make some ready; `false` when the run is done. A long stack is taken from in
+    /// batches (a few per cent of it at a time), which keeps the lock out of the way of many
+    /// small nodes; a short one one step at a time, which keeps the threads balanced.
+    fn take_ready(&self, mine: &mut Vec<u32>) -> bool {
         let mut queue = lock(&self.queue);
         loop {
             if queue.done {
-                return None;
+                return false;
             }
-            if let Some(step) = queue.ready.pop() {
-                return Some(step);
+            let len = queue.ready.len();
+            if len > 0 {
+                let n = (len / BATCH_DIVISOR).clamp(1, MAX_BATCH);
+                mine.extend(queue.ready.drain(len - n..));
+                return true;
             }
             queue.sleeping += 1;
+            self.idle.fetch_add(1, Ordering::Relaxed);
             queue = self.wake.wait(queue).unwrap_or_else(PoisonError::into_inner);
+            self.idle.fetch_sub(1, Ordering::Relaxed);
             queue.sleeping -= 1;
+        }
+    }
+
+    /// Moves `steps` to the shared stack, wakes sleeping threads for them and starts helpers
+    /// when there is more work than threads.
+    fn push<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>, steps: &mut Vec<u32>) {
+        let pushed = steps.len();
+        let sleeping = {
+            let mut queue = lock(&self.queue);
+            queue.ready.append(steps);
+            queue.sleeping
+        };
+        for _ in 0..pushed.min(sleeping) {
+            self.wake.notify_one();
+        }
+        if pushed > sleeping {
+            self.spawn_helpers(scope, pushed - sleeping);
         }
     }
 
@@ -238,9 +291,14 @@ impl<'a> Run<'a> {
         self.wake.notify_all();
     }
 
-    /// Gathers the arguments of `s`, runs it, stores its value and releases its dependents;
-    /// returns one newly ready step for this thread to run next.
-    fn run_step<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>, s: u32) -> Option<u32> {
+    /// Gathers the arguments of `s`, runs it, stores its value and makes its dependents ready
+    /// (one kept by this thread, the others shared); `false` when the step failed.
+    fn run_step<'scope>(
+        &'scope self,
+        scope: &'scope Scope<'scope, '_>,
+        s: u32,
+        local: &mut Local,
+    ) -> bool {
         let step = &self.plan.steps[s as usize];
         let refs = self.plan.args_of(step);
         let call = NodeCall::of(step, self.id);
@@ -264,41 +322,29 @@ impl<'a> Run<'a> {
                 drop(first);
                 self.stop.store(true, Ordering::Relaxed);
                 self.finish();
-                return None;
+                return false;
             }
         };
         *lock(&self.slots[step.out as usize]) = Some(value);
 
-        let mut mine = None;
-        let mut extra = Vec::new();
+        let mut keep = None;
+        let mut share = Vec::new();
         for &user in self.schedule.users_of(s) {
             if self.pending[user as usize].fetch_sub(1, Ordering::AcqRel) == 1 {
-                if mine.is_none() {
-                    mine = Some(user);
+                if keep.is_none() {
+                    keep = Some(user);
                 } else {
-                    extra.push(user);
+                    share.push(user);
                 }
             }
         }
-        if !extra.is_empty() {
-            let pushed = extra.len();
-            let sleeping = {
-                let mut queue = lock(&self.queue);
-                // Reverse order: the first ready dependent is popped first.
-                queue.ready.extend(extra.into_iter().rev());
-                queue.sleeping
-            };
-            for _ in 0..pushed.min(sleeping) {
-                self.wake.notify_one();
-            }
-            if pushed > sleeping {
-                self.spawn_helpers(scope, pushed - sleeping);
-            }
+        if !share.is_empty() {
+            // Reverse order: the first ready dependent is taken first.
+            share.reverse();
+            self.push(scope, &mut share);
         }
-        if self.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.finish();
-        }
-        mine
+        local.ready.extend(keep);
+        true
     }
 
     /// Reads each argument of a step into `values`: the last consumer of a slot moves its value
