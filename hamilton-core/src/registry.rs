@@ -334,6 +334,28 @@ impl NodeSpec {
     /// An async node made at run time: like [`dynamic`](NodeSpec::dynamic), but `call` takes
     /// what it needs out of [`Args`] and returns a future (a [`NodeFuture`]) that computes the
     /// value. Such a node runs only under the async executor.
+    ///
+    /// ```
+    /// # #[cfg(feature = "async")] {
+    /// use hamilton_core::prelude::*;
+    /// use hamilton_core::{NodeSpec, ParamKind, ParamSpec, TypeSpec, Value};
+    ///
+    /// let doubled = NodeSpec::dynamic_async(
+    ///     "doubled",
+    ///     vec![ParamSpec::new("x", TypeSpec::of::<i64>(""), ParamKind::Arc)],
+    ///     TypeSpec::of::<i64>(""),
+    ///     |args| {
+    ///         // Take the arguments now; the future owns them.
+    ///         let x = args.arc::<i64>(0);
+    ///         Box::pin(async move { Ok(Value::new(*x? * 2)) })
+    ///     },
+    /// );
+    /// let dr = Driver::builder().with_node(doubled).with_executor(Executor::Async).build().unwrap();
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let out = runtime.block_on(dr.execute_async(&["doubled"], Inputs::new().with("x", 21_i64)));
+    /// assert_eq!(*out.unwrap().get::<i64>("doubled").unwrap(), 42);
+    /// # }
+    /// ```
     #[track_caller]
     pub fn dynamic_async(
         name: impl Into<String>,
