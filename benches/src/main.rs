@@ -956,7 +956,7 @@ fn w6(rules: Rules, report: &mut Report) {
     for (name, dr, output, expected, python, target) in cases {
         let input = || Inputs::new().with("delay_ms", 100_u64).with("rounds", rounds);
         let run = |i| rt.block_on(dr.execute_async(&[output], i));
-        match run(input()).map(|o| o.get::<u64>(output).map(|v| *v)) {
+        match run(input()).map(|o| o.get::<u64>(output).copied()) {
             Ok(Ok(v)) if v == expected => {}
             other => report.failures.push(format!("W6 {name}: {other:?}, expected {expected}")),
         }
