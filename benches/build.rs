@@ -1,7 +1,7 @@
-//! Generates the benchmark graphs of `/work/shared/bench/README.md` (W1, W2) as Rust source.
+//! Generates the benchmark graphs W1, W2 of `docs/benchmarks.md` as Rust source.
 //!
 //! One file per shape and size goes to `OUT_DIR`; `src/graphs.rs` `include!`s each into its own
-//! module. Names, parameter names and arithmetic follow the README exactly:
+//! module. Names, parameter names and arithmetic follow the workload definitions exactly:
 //!
 //! * `chain_N`: `node_0(x) = x + 1`, `node_i(node_{i-1}) = node_{i-1} + 1`; also a table of the
 //!   functions, for the direct-call baseline.

@@ -7,7 +7,7 @@ use hamilton_core::ModuleRef;
 macro_rules! generated {
     ($($(#[$attr:meta])* $name:ident;)*) => {$(
         $(#[$attr])*
-        // The README's arithmetic (`x + 0`) and its 10-ary and N-ary sums, kept as written.
+        // The definitions' arithmetic (`x + 0`) and its 10-ary and N-ary sums, kept as written.
         #[allow(clippy::identity_op, clippy::too_many_arguments)]
         pub(crate) mod $name {
             include!(concat!(env!("OUT_DIR"), "/", stringify!($name), ".rs"));
@@ -77,7 +77,7 @@ impl Graph {
         }
     }
 
-    /// The node the README's check (and W2) requests.
+    /// The node the W1 check (and W2) requests.
     pub(crate) fn output(&self) -> String {
         match self.shape {
             Shape::Chain => format!("node_{}", self.n - 1),

@@ -1,6 +1,6 @@
 //! `hamilton-bench`: Python Hamilton's anchor workloads W1 (graph build), W2 (execution
-//! overhead) and W3 (polars feature engineering) from `/work/shared/bench/README.md`, on the
-//! same graphs, node for node, and W4 (parallel execution, defined in `docs/benchmarks.md`).
+//! overhead), W3 (polars feature engineering) and W4 (parallel execution), defined in
+//! `docs/benchmarks.md`, on the same graphs, node for node.
 //!
 //! ```text
 //! cargo run --release -p hamilton-bench                      # all; N = 100 and 1000
@@ -12,7 +12,7 @@
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
-//! Prints Markdown tables, with Python Hamilton 1.90.0's figures from the README beside ours,
+//! Prints Markdown tables, with Python Hamilton 1.90.0's recorded figures beside ours,
 //! and checks every graph's result. See `docs/benchmarks.md`.
 
 mod graphs;
@@ -25,14 +25,16 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use hamilton_core::polars::prelude::DataFrame;
+use hamilton_core::io::{from_, source, to};
+use hamilton_core::polars::prelude::{DataFrame, ParquetReader, ParquetWriter, SerReader};
 use hamilton_core::results::DataFrameResult;
 use hamilton_core::{Driver, Executor, Inputs};
 
 use graphs::{Graph, Shape};
 use measure::{Rules, Sample, measure_rounds, measure_runs as measure};
 
-/// Python Hamilton 1.90.0's figures, copied from the bench README (median of 3 runs' medians).
+/// Python Hamilton 1.90.0's figures of the 2026-11-29 sitting (median of 3 runs' medians), as
+/// recorded in `docs/benchmarks.md`; `benches/python/run.py` measures them again.
 mod python {
     use super::Shape;
 
@@ -61,7 +63,7 @@ mod python {
         }
     }
 
-    /// W3 end to end: (variant, median ms, CPU ms), in the README's order.
+    /// W3 end to end: (variant, median ms, CPU ms), in the order of `docs/benchmarks.md`.
     pub(crate) const W3: [(&str, f64, f64); 4] = [
         ("hamilton", 265.6, 298.2),
         ("hamilton_polars_rb", 245.2, 273.2),
@@ -89,6 +91,9 @@ const TARGET_W3_PARALLEL_RATIO: f64 = 1.0;
 const TARGET_W6A_MS: f64 = 105.0;
 /// W6 (b): 10 such nodes and 2 CPU-bound sync nodes of ~200 ms, ms per execute (2 cores).
 const TARGET_W6B_MS: f64 = 220.0;
+/// W3 load + save: the materializers' time over direct polars reader and writer calls.
+const TARGET_W3_IO_RATIO: f64 = 1.02;
+
 struct Options {
     w1: bool,
     w2: bool,
@@ -325,7 +330,7 @@ fn environment(options: &Options) {
     let large = if cfg!(feature = "large") { "on (N = 10000 included)" } else { "off" };
     println!("| feature `large` | {large} |");
     println!(
-        "| Python figures | Hamilton 1.90.0, CPython 3.11.7, from the bench README (its table names a 2-vCPU Intel Xeon KVM guest) |"
+        "| Python figures | Hamilton 1.90.0, CPython 3.11.7, sitting of 2026-11-29 (a 2-vCPU Intel Xeon KVM guest; rerun: benches/python/run.py) |"
     );
     if options.w3 {
         let threads = std::env::var("POLARS_MAX_THREADS")
@@ -604,10 +609,10 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     );
     println!("Data: `{path}`.\n");
 
-    // The README's verification values for the data file.
+    // The data file's verification values (docs/benchmarks.md, W3).
     let got = w3::data_check(path).map_err(|e| err(&e))?;
     let want = w3::expected_data();
-    println!("| data check | this file | README | equal |\n|---|---|---|---|");
+    println!("| data check | this file | expected | equal |\n|---|---|---|---|");
     let rows = [
         ("rows", got.rows.to_string(), want.rows.to_string()),
         ("sum(id)", got.sum_id.to_string(), want.sum_id.to_string()),
@@ -623,11 +628,17 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
     }
     println!();
     if got != want {
-        report.failures.push("W3: the data file differs from the README's check values".into());
+        report.failures.push("W3: the data file differs from its check values".into());
     }
 
     // Drivers: one per request shape, built once (the build is timed separately).
-    let build = || Driver::builder().with_modules([w3::MODULE]).build();
+    // `raw` is read by the Parquet loader (a materializer), as a user of the framework would.
+    let build = || {
+        Driver::builder()
+            .with_modules([w3::MODULE])
+            .with_materializers([from_::parquet("raw").path(source("data_path"))])
+            .build()
+    };
     let dr = build().map_err(|e| err(&e))?;
     let par = Driver::builder()
         .with_modules([w3::MODULE])
@@ -694,7 +705,7 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
                     report.failures.push(format!("W3: sum({name}) = {sum}, Python {want}"));
                 }
             }
-            None => println!("| sum({name}) | {sum:e} | (not in the README) | |"),
+            None => println!("| sum({name}) | {sum:e} | (not recorded) | |"),
         }
     }
     println!();
@@ -825,6 +836,65 @@ fn w3_checked(path: &str, rules: Rules, report: &mut Report) -> Result<(), Strin
         python::W3_BUILD_MS,
         measure::peak_rss_mib(),
     );
+    w3_io(path, rules, report)
+}
+
+/// Load + save of the W3 frame: the Parquet loader and saver through `Driver::materialize`,
+/// against the same polars reader and writer called directly.
+fn w3_io(path: &str, rules: Rules, report: &mut Report) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let out_dir = std::env::temp_dir().join(format!("hamilton-bench-io-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).map_err(|e| err(&e))?;
+    let direct_out = out_dir.join("direct.parquet");
+    let framework_out = out_dir.join("materialized.parquet");
+    let dr = Driver::builder().with_modules([w3::MODULE]).build().map_err(|e| err(&e))?;
+    let materializers = [
+        from_::parquet("raw").path(path),
+        to::parquet("save_raw", "raw").path(framework_out.clone()),
+    ];
+    let mut direct = || -> u64 {
+        let file = std::fs::File::open(path).expect("the W3 file opens");
+        let mut df = ParquetReader::new(file).finish().expect("the W3 file reads");
+        let out = std::fs::File::create(&direct_out).expect("the output file opens");
+        ParquetWriter::new(out).finish(&mut df).expect("the frame writes")
+    };
+    let mut materialized = || -> u64 {
+        let done = dr
+            .materialize(&materializers, &[] as &[&str], Inputs::new())
+            .unwrap_or_else(|e| panic!("W3 materialize: {e}"));
+        done.metadata["save_raw"].bytes.expect("a saved file has a size")
+    };
+    // One checked call of each: both files hold the same frame.
+    let (a, b) = (direct(), materialized());
+    let read = |p: &std::path::Path| -> Result<DataFrame, String> {
+        let file = std::fs::File::open(p).map_err(|e| err(&e))?;
+        ParquetReader::new(file).finish().map_err(|e| err(&e))
+    };
+    if !read(&direct_out)?.equals_missing(&read(&framework_out)?) {
+        report.failures.push("W3 io: the saved frames differ".into());
+    }
+    let mut calls: Vec<&mut dyn FnMut() -> u64> = vec![&mut direct, &mut materialized];
+    let runs: Vec<measure::Rounds> =
+        (0..rules.runs.max(1)).map(|_| measure_rounds(rules, &mut calls)).collect();
+    drop(calls);
+    let median = |v: usize| {
+        let medians: Vec<Duration> =
+            runs.iter().map(|r| Sample::of(&r.wall[v], 0.0, 0).median).collect();
+        Sample::of(&medians, 0.0, 0)
+    };
+    let (d, m) = (median(0), median(1));
+    let ratio = m.median.as_secs_f64() / d.median.as_secs_f64();
+    println!("## W3 load + save: the 1M-row frame, Parquet in and out\n");
+    println!(
+        "`direct`: `ParquetReader::finish` then `ParquetWriter::finish` to a file. `materialize`: \
+         `Driver::materialize` with `from_::parquet(\"raw\")` and `to::parquet(\"save_raw\", \"raw\")` \
+         (graph built per call, atomic write: temporary file, then rename). Output {a} / {b} bytes.\n"
+    );
+    println!("| variant | ms | min–max ms | × direct |\n|---|---:|---:|---:|");
+    println!("| direct | {} | {}–{} | 1.000 |", ms(d.median), ms(d.min), ms(d.max));
+    println!("| materialize | {} | {}–{} | {ratio:.3} |\n", ms(m.median), ms(m.min), ms(m.max));
+    report.target("W3 load+save materialize / direct".to_string(), ratio, TARGET_W3_IO_RATIO, "×");
+    std::fs::remove_dir_all(&out_dir).map_err(|e| err(&e))?;
     Ok(())
 }
 
@@ -886,9 +956,11 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
     println!("|---|---|---:|---:|---:|---:|---:|");
     for (reads_x, nodes) in [(false, "`w_i() = i`"), (true, "`w_i(x: &u64) = x + i`")] {
         let mut medians = Vec::new();
-        for (name, executor) in
-            [("Sequential", Executor::Sequential), ("Parallel", Executor::parallel())]
-        {
+        for (name, executor) in [
+            ("Sequential", Executor::Sequential),
+            ("Parallel, 1 thread", Executor::Parallel { threads: 1 }),
+            ("Parallel", Executor::parallel()),
+        ] {
             let dr = w4::wide_driver(WIDE, reads_x, executor);
             let x = if reads_x { 7 } else { 0 };
             let input = || if reads_x { Inputs::new().with("x", 7_u64) } else { Inputs::new() };
@@ -916,7 +988,7 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
             );
             medians.push(s.median);
         }
-        let ratio = medians[1].as_secs_f64() / medians[0].as_secs_f64();
+        let ratio = medians[2].as_secs_f64() / medians[0].as_secs_f64();
         report.target(
             format!("W4 wide ({nodes}) Parallel / Sequential"),
             ratio,

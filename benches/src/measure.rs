@@ -1,4 +1,4 @@
-//! Timing by the README's rules (warm-up, median of repeats, untimed set-up and drop), with a
+//! Timing by the rules of `docs/benchmarks.md` (warm-up, median of repeats, untimed set-up and drop), with a
 //! noise guard that redoes a measurement when other processes kept the machine busy.
 
 use std::time::{Duration, Instant};

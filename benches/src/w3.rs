@@ -1,10 +1,11 @@
-//! W3, polars feature engineering (`/work/shared/bench/README.md`): the 38-node graph as
+//! W3, polars feature engineering (defined in `docs/benchmarks.md`): the 38-node graph as
 //! `#[node]` functions, and the same computation written directly against polars.
 //!
-//! Graph: the input `data_path`, `raw` (the parquet file), five column nodes (`id`, `a`, `b`,
+//! Graph: the input `data_path`, `raw` (the parquet file; the benchmark's driver reads it through
+//! the Parquet loader, `from_::parquet("raw")`, which adds the node `load_data.raw`), five column nodes (`id`, `a`, `b`,
 //! `c`, `cat`; Python gets them from `@extract_columns`), thirty features `f_01`..`f_30` and
 //! `features`, the 1,000,000 × 32 frame. Names, parameter lists and formulas follow the
-//! README's Python source (`generated/w3_features.py`) node for node.
+//! Python side (`benches/python/w3_features.py`) node for node.
 //!
 //! Both versions call the same three helpers ([`linear`], [`log_abs`], [`z`]), so they perform
 //! the same Series operations in the same order, and their results are equal bit for bit.
@@ -387,7 +388,7 @@ pub(crate) fn hand_written(path: &str) -> PolarsResult<DataFrame> {
 
 // ----------------------------------------------------------------------------------- checks
 
-/// What the README's data check reports about the parquet file.
+/// What the data check (docs/benchmarks.md, W3) reports about the parquet file.
 #[derive(Debug, PartialEq)]
 pub(crate) struct DataCheck {
     pub(crate) rows: usize,
@@ -399,7 +400,7 @@ pub(crate) struct DataCheck {
     pub(crate) row0: (i64, f64, f64, f64, String),
 }
 
-/// The README's verification values for `w3_data.parquet`.
+/// The verification values for `w3_data.parquet` (docs/benchmarks.md, W3).
 pub(crate) fn expected_data() -> DataCheck {
     DataCheck {
         rows: 1_000_000,

@@ -27,9 +27,12 @@
 //! the run stops, H020), and `accuracy` logs a warning below 0.9.
 
 use std::fmt;
+use std::path::Path;
 
+use hamilton_core::io::{Materializer, from_, source, to};
 use hamilton_core::polars::prelude::{
-    CsvReadOptions, DataFrame, DataType, IdxCa, IdxSize, NamedFrom, PolarsError, SerReader, Series,
+    CsvReadOptions, DataFrame, DataType, IdxCa, IdxSize, IntoColumn, NamedFrom, PolarsError,
+    SerReader, Series,
 };
 use hamilton_core::prelude::*;
 use linfa::DatasetBase;
@@ -125,7 +128,46 @@ pub fn accuracy(predicted_digits: &Series, input_digits: &DataFrame) -> Result<f
     Ok(correct as f64 / truth.len() as f64)
 }
 
+/// The predictions beside the true digits, one row per row of `input_digits`: columns
+/// `predicted` and `actual` (`UInt32`). What the `save_predictions` saver writes.
+#[node]
+#[tag(stage = "evaluate")]
+pub fn predictions(
+    predicted_digits: &Series,
+    input_digits: &DataFrame,
+) -> Result<DataFrame, DigitsError> {
+    let actual = Series::new("actual".into(), labels(input_digits)?);
+    let predicted = predicted_digits.cast(&DataType::UInt32)?.with_name("predicted".into());
+    Ok(DataFrame::new_infer_height(vec![predicted.into_column(), actual.into_column()])?)
+}
+
 hamilton_core::module!();
+
+/// Where data comes from and where results go, declared beside the dataflow rather than inside
+/// its nodes: the CSV loader feeds `digits_df` (it replaces the function, which stays for
+/// callers without materializers) from the config entry `data_path`, and the saver
+/// `save_predictions` writes [`predictions`] as Parquet to the config entry `predictions_path`.
+/// Pass them to `Builder::with_materializers`, with [`config`].
+pub fn materializers() -> Vec<Materializer> {
+    vec![
+        from_::csv("digits_df").path(source("data_path")),
+        to::parquet("save_predictions", "predictions").path(source("predictions_path")),
+    ]
+}
+
+/// The config of environment `env` (`dev` or `prod`), with the paths the [`materializers`] use:
+/// both read the shipped data set; `dev` writes its predictions under the system's temporary
+/// directory, `prod` under `out_dir`.
+pub fn config(env: &str, out_dir: &Path) -> Config {
+    let predictions = match env {
+        "dev" => std::env::temp_dir().join("hamilton-digits-dev-predictions.parquet"),
+        _ => out_dir.join("digits-predictions.parquet"),
+    };
+    Config::new()
+        .with("env", env.to_string())
+        .with("data_path", DIGITS_CSV.to_string())
+        .with("predictions_path", predictions.to_string_lossy().into_owned())
+}
 
 /// Where the data set splits: the first half has the smaller share of an odd number of rows (898
 /// of 1,797), as scikit-learn's `train_test_split(test_size=0.5, shuffle=False)` gives.
@@ -475,6 +517,41 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.codes(), ["H020"]);
         assert!(err.to_string().contains("12"), "{err}");
+    }
+
+    #[test]
+    fn the_loader_reads_the_data_set_and_the_saver_writes_the_predictions() {
+        let out_dir = std::env::temp_dir().join(format!("hamilton-digits-{}", std::process::id()));
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let dr = Driver::builder()
+            .with_modules([MODULE])
+            .with_config(config("prod", &out_dir))
+            .with_materializers(materializers())
+            .build()
+            .unwrap();
+        let mut out =
+            dr.execute(&["held_out_digits", "load_data.digits_df"], Inputs::new()).unwrap();
+        let loaded = out.get::<hamilton_core::io::Loaded>("load_data.digits_df").unwrap();
+        assert_eq!(loaded.metadata.rows, Some(1797));
+        assert_eq!(loaded.metadata.schema.len(), 65);
+        let held_out = out.take::<DataFrame>("held_out_digits").unwrap();
+        let out = dr
+            .execute(&["save_predictions"], Inputs::new().with("input_digits", held_out))
+            .unwrap();
+        let meta = out.get::<hamilton_core::io::Metadata>("save_predictions").unwrap();
+        let path = out_dir.join("digits-predictions.parquet");
+        assert_eq!(meta.path.as_deref(), Some(path.as_path()));
+        assert_eq!(meta.rows, Some(899));
+        assert!(meta.bytes.unwrap() > 0);
+        std::fs::remove_dir_all(out_dir).unwrap();
+    }
+
+    #[test]
+    fn dev_and_prod_write_their_predictions_to_different_places() {
+        let here = Path::new("out");
+        let path = |env: &str| config(env, here).text("predictions_path").unwrap().to_string();
+        assert_ne!(path("dev"), path("prod"));
+        assert_eq!(path("prod"), "out/digits-predictions.parquet");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! [`Builder`] and [`Driver`]: choose modules and config, build and validate the graph once,
 //! then execute requests against it.
 
+pub(crate) mod wiring;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::error::{Error, Problem, Problems, Site, ValueRole, suggest};
+use crate::error::{Error, Problem, Problems, Site, ValueRole, short_type_name, suggest};
 use crate::execute::executor::Executor;
 use crate::execute::plan::{self, Plan, Shape};
 use crate::graph::lineage::{Direction, TagFilter, Variable};
@@ -44,8 +46,14 @@ pub struct Builder {
     config: Config,
     nodes: Vec<NodeSpec>,
     later_module_wins: bool,
+    /// Strict mode's declared inputs ([`Builder::with_inputs`]).
+    declared: Option<Vec<wiring::Declared>>,
     executor: Executor,
+    /// Loaders and savers made nodes of the graph (see `io`).
+    pub(crate) materializers: Vec<crate::io::Materializer>,
 }
+
+pub use wiring::ExternalInput;
 
 impl Builder {
     /// Selects the nodes of these modules and their submodules (handles made by
@@ -127,8 +135,24 @@ impl Builder {
         // or on the nodes the config selects when the graph has problems of its own.
         let async_nodes: Vec<SpecRef> =
             specs.iter().filter(|s| s.call.is_async()).cloned().collect();
-        let graph = match build::build(specs, &self.config, self.later_module_wins) {
+        // The driver keeps the specs: `materialize` builds graphs with more nodes from them.
+        let mut kept = specs.clone();
+        let mut built = build::build(specs, &self.config, self.later_module_wins);
+        if let Ok(base) = &built {
+            let (config, later) = (&self.config, self.later_module_wins);
+            // Loaders and savers (with_materializers, #[load_from], #[save_to]) add nodes.
+            if let Some(extended) =
+                crate::io::extend(base, &kept, config, later, &self.materializers, true)
+            {
+                built = extended.map(|(graph, specs)| {
+                    kept = specs;
+                    graph
+                });
+            }
+        }
+        let graph = match built {
             Ok(graph) => {
+                wiring::check(&graph, &self.config, self.declared.as_deref(), &mut problems);
                 let nodes = (0..graph.nodes.len() as u32).filter_map(|i| graph.node(i).spec());
                 problems.extend(async_problems(self.executor, nodes.map(|s| &**s)));
                 if !problems.is_empty() {
@@ -144,12 +168,7 @@ impl Builder {
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
-        Ok(Driver {
-            graph: Arc::new(graph),
-            config: self.config,
-            executor: self.executor,
-            plans: Mutex::new(HashMap::new()),
-        })
+        Ok(Driver::from_parts(graph, self.config, self.executor, kept, self.later_module_wins))
     }
 }
 
@@ -171,12 +190,26 @@ fn async_problems<'a>(
 pub struct Driver {
     /// Shared with the tasks of the async executor.
     pub(crate) graph: Arc<Graph>,
-    config: Config,
-    executor: Executor,
+    pub(crate) config: Config,
+    pub(crate) executor: Executor,
     plans: Mutex<HashMap<Shape, Arc<Plan>>>,
+    /// The specs the graph was built from, and how duplicates were resolved.
+    pub(crate) specs: Vec<SpecRef>,
+    pub(crate) later_module_wins: bool,
 }
 
 impl Driver {
+    pub(crate) fn from_parts(
+        graph: Graph,
+        config: Config,
+        executor: Executor,
+        specs: Vec<SpecRef>,
+        later_module_wins: bool,
+    ) -> Driver {
+        let plans = Mutex::new(HashMap::new());
+        Driver { graph: Arc::new(graph), config, executor, plans, specs, later_module_wins }
+    }
+
     /// Starts a [`Builder`].
     pub fn builder() -> Builder {
         Builder::default()
@@ -190,6 +223,11 @@ impl Driver {
     /// The executor that runs this driver's requests.
     pub fn executor(&self) -> Executor {
         self.executor
+    }
+
+    /// The validated graph (for the views in `viz`).
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
     }
 
     /// Computes `outputs` from `inputs`, running only the nodes they need.
@@ -272,12 +310,52 @@ impl Driver {
             provided,
             overridden,
         };
+        if problems.iter().any(|p| matches!(p, Problem::WrongValueType { .. })) {
+            self.name_consumers_in_request(&shape, &mut problems);
+        }
         match self.plan_for(shape) {
             Ok(plan) if problems.is_empty() => Ok(plan),
             Ok(_) => Err(Error::Invalid(Problems(problems))),
             Err(more) => {
-                problems.extend(more);
+                for mut problem in more {
+                    if let Problem::MissingInput { name, hint, .. } = &mut problem {
+                        *hint = wiring::input_hint(&self.graph, &self.config, name);
+                    }
+                    problems.push(problem);
+                }
                 Err(Error::Invalid(Problems(problems)))
+            }
+        }
+    }
+
+    /// Points the "needed by" of each wrong-type input or override at a function the request
+    /// runs (rather than any consumer in the graph); none when only the request itself asks for
+    /// the value.
+    fn name_consumers_in_request(&self, shape: &Shape, problems: &mut [Problem]) {
+        let graph = &self.graph;
+        let mut needed = vec![false; graph.nodes.len()];
+        let mut stack: Vec<u32> = shape.outputs.iter().filter_map(|o| graph.lookup(o)).collect();
+        let requested = stack.clone();
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut needed[i as usize], true)
+                || shape.overridden.binary_search(&i).is_ok()
+            {
+                continue;
+            }
+            stack.extend(graph.deps_of(i).iter().filter(|&&d| !needed[d as usize]));
+        }
+        let runs = |u: u32| needed[u as usize] && shape.overridden.binary_search(&u).is_err();
+        for problem in problems.iter_mut() {
+            let Problem::WrongValueType { name, needed_by, .. } = problem else { continue };
+            let Some(i) = graph.lookup(name) else { continue };
+            let in_request = graph
+                .users_of(i)
+                .iter()
+                .copied()
+                .filter(|&u| runs(u))
+                .find_map(|u| graph.node(u).spec().map(|s| s.site()));
+            if in_request.is_some() || requested.contains(&i) {
+                *needed_by = in_request;
             }
         }
     }
@@ -311,7 +389,16 @@ impl Driver {
                 name: node.name.to_string(),
                 role,
                 expected: node.ty.display_name().to_string(),
-                got: (entry.type_name)().to_string(),
+                got: {
+                    // Short (`Vec<f32>`), unless that reads like the expected type.
+                    let short = short_type_name((entry.type_name)());
+                    if short == node.ty.display_name() || short == short_type_name((node.ty.name)())
+                    {
+                        (entry.type_name)().to_string()
+                    } else {
+                        short
+                    }
+                },
                 needed_by: self.first_consumer_site(i),
             });
         }
@@ -376,7 +463,7 @@ impl Driver {
         Ok(self.collect(&both))
     }
 
-    fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
+    pub(crate) fn resolve<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<u32>, Error> {
         let mut roots = Vec::with_capacity(names.len());
         let mut problems = Vec::new();
         for name in names {

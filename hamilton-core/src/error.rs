@@ -60,6 +60,43 @@ pub struct Consumer {
     pub value_type: String,
 }
 
+/// A config variant of a node that exists but does not take part under the config: one of its
+/// conditions does not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InactiveVariant {
+    /// Where the variant is.
+    pub site: Site,
+    /// Each condition that does not hold, with what the config has for its key, e.g.
+    /// `config_when(region = "eu"), but config has region = "EU"`.
+    pub unmet: Vec<String>,
+}
+
+/// Why a name may have become an external input by mistake: the hints that
+/// [`Problem::MissingInput`] and [`Problem::UndeclaredInput`] show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InputHint {
+    /// The closest node or config key, when the input's name looks like a typo of it.
+    pub suggestion: Option<String>,
+    /// Config variants of a node of this very name whose conditions did not hold.
+    pub inactive_variants: Vec<InactiveVariant>,
+}
+
+impl fmt::Display for InputHint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        did_you_mean(f, &self.suggestion)?;
+        if !self.inactive_variants.is_empty() {
+            write!(
+                f,
+                "\n  note: a node of this name exists, but none of its config variants applies:"
+            )?;
+            for v in &self.inactive_variants {
+                write!(f, "\n    {} needs {}", v.site, v.unmet.join(" and "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Whether an input-like value came as an input or an override.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueRole {
@@ -179,6 +216,8 @@ pub enum Problem {
         type_name: String,
         /// Every function of the request that needs it (empty when it was requested directly).
         consumers: Vec<Site>,
+        /// A did-you-mean and the config variants of this name that did not apply.
+        hint: InputHint,
     },
     /// H011: a name that is no node of the graph.
     UnknownNode {
@@ -216,8 +255,61 @@ pub enum Problem {
         /// The function computing it.
         site: Site,
     },
+    /// H050: `visualize_path_between` was asked for two nodes that no path joins.
+    NoPath {
+        /// The start of the path asked for.
+        from: String,
+        /// Its end.
+        to: String,
+    },
+    /// H052: a picture was to be written to a file whose extension names no format it has.
+    UnknownPictureFormat {
+        /// The file.
+        path: String,
+        /// Its extension (empty when it has none).
+        extension: String,
+    },
     /// H019: the builder was given no module and no node.
     NothingSelected,
+    /// H023: in strict mode ([`Builder::with_inputs`](crate::Builder::with_inputs)), a parameter
+    /// names an external input that was not declared.
+    UndeclaredInput {
+        /// The input name.
+        name: String,
+        /// The type it is needed as.
+        type_name: String,
+        /// Every function that takes it.
+        consumers: Vec<Site>,
+        /// A did-you-mean and the config variants of this name that did not apply.
+        hint: InputHint,
+    },
+    /// H024: in strict mode, a declared input that is no external input of the graph: no node
+    /// takes it, or a function or config entry provides it.
+    UnusedDeclaredInput {
+        /// The declared name.
+        name: String,
+        /// What provides the value instead, if anything.
+        provided_by: Option<Producer>,
+        /// The closest undeclared external input, when the declared name looks like a typo of it.
+        suggestion: Option<String>,
+    },
+    /// H025: in strict mode, a declared input whose declared type is not what its consumers need.
+    DeclaredInputType {
+        /// The input name.
+        name: String,
+        /// The declared type.
+        declared: String,
+        /// The consumers that need another type.
+        consumers: Vec<Consumer>,
+    },
+    /// H026: a config key that no `config_when` condition reads and no node takes (an error in
+    /// strict mode, a `tracing` warning otherwise).
+    UnusedConfigKey {
+        /// The key.
+        key: String,
+        /// The closest key that a condition reads or an input name, when it looks like a typo.
+        suggestion: Option<String>,
+    },
     /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
     NoExecutorThreads,
     /// H040: an `async fn` node in a driver whose executor cannot await it.
@@ -239,6 +331,8 @@ pub enum Problem {
     },
     /// H042: `execute_async` was awaited outside a tokio runtime.
     NoAsyncRuntime,
+    /// H060..H063: a loader or saver that cannot work (see [`crate::io::IoProblem`]).
+    Io(crate::io::IoProblem),
 }
 
 impl Problem {
@@ -261,10 +355,17 @@ impl Problem {
             Problem::InputNamesComputedNode { .. } => "H018",
             Problem::NothingSelected => "H019",
             Problem::InvalidValidator { .. } => "H022",
+            Problem::UndeclaredInput { .. } => "H023",
+            Problem::UnusedDeclaredInput { .. } => "H024",
+            Problem::DeclaredInputType { .. } => "H025",
+            Problem::UnusedConfigKey { .. } => "H026",
             Problem::NoExecutorThreads => "H030",
             Problem::AsyncNodeNeedsAsyncExecutor { .. } => "H040",
             Problem::WrongEntryPoint { .. } => "H041",
             Problem::NoAsyncRuntime => "H042",
+            Problem::NoPath { .. } => "H050",
+            Problem::UnknownPictureFormat { .. } => "H052",
+            Problem::Io(p) => p.code(),
         }
     }
 }
@@ -287,7 +388,8 @@ impl fmt::Display for Problem {
             Problem::EmptyModule { path, location } => write!(
                 f,
                 "module `{path}` (module!() at {location}) holds no #[node] function\n  \
-                 help: add #[node] functions to it or its submodules, or drop it from with_modules"
+                 help: add #[node] functions to it or its submodules, or drop it from with_modules; \
+                 `hamilton_core::module!();` goes in the module that holds the nodes (or a parent)"
             ),
             Problem::DuplicateNode { name, first, second } => write!(
                 f,
@@ -335,6 +437,13 @@ impl fmt::Display for Problem {
                     consumer.site,
                     consumer.param_type,
                     consumer.value_type
+                )?;
+                same_spelling_help(
+                    f,
+                    name,
+                    (&produced.0, &produced.1),
+                    &consumer.param_type,
+                    &consumer.value_type,
                 )
             }
             Problem::InputTypeConflict { name, consumers } => {
@@ -369,17 +478,17 @@ impl fmt::Display for Problem {
                 "keys present in both config and inputs: {}; config and inputs must be disjoint",
                 quoted(keys)
             ),
-            Problem::MissingInput { name, type_name, consumers } => {
+            Problem::MissingInput { name, type_name, consumers, hint } => {
                 write!(f, "required input `{name}` ({type_name}) was not provided")?;
                 if consumers.is_empty() {
-                    write!(f, "; it was requested as an output")
+                    write!(f, "; it was requested as an output")?;
                 } else {
                     write!(f, "; needed by:")?;
                     for c in consumers {
                         write!(f, "\n  `{}`: {c}", c.node)?;
                     }
-                    Ok(())
                 }
+                hint.fmt(f)
             }
             Problem::UnknownNode { name, role, suggestion } => {
                 write!(f, "unknown {role} `{name}`: no node has this name")?;
@@ -401,11 +510,73 @@ impl fmt::Display for Problem {
                 "input `{name}` names a computed node ({site}); \
                  pass it as an override to replace the node"
             ),
+            Problem::NoPath { from, to } => write!(
+                f,
+                "no path leads from `{from}` to `{to}`: `{to}` does not depend on `{from}`\n  \
+                 help: swap them if `{from}` depends on `{to}`, or look at display_downstream_of([\"{from}\"])"
+            ),
+            Problem::UnknownPictureFormat { path, extension } => write!(
+                f,
+                "cannot write a picture to `{path}`: {} names no picture format\n  \
+                 help: end the file name with .svg, .dot or .gv",
+                if extension.is_empty() {
+                    "no extension".to_string()
+                } else {
+                    format!("extension `.{extension}`")
+                }
+            ),
             Problem::NothingSelected => write!(
                 f,
                 "the driver has no nodes: no module was selected\n  \
-                 help: pass module handles to with_modules([my_pipeline::MODULE])"
+                 help: pass module handles to with_modules([my_pipeline::MODULE]); a module gets \
+                 its `MODULE` from a `hamilton_core::module!();` line in it"
             ),
+            Problem::UndeclaredInput { name, type_name, consumers, hint } => {
+                write!(
+                    f,
+                    "`{name}` ({type_name}) is an external input, but it is not declared in \
+                     with_inputs; taken by:"
+                )?;
+                for c in consumers {
+                    write!(f, "\n  `{}`: {c}", c.node)?;
+                }
+                hint.fmt(f)?;
+                if hint.suggestion.is_none() && hint.inactive_variants.is_empty() {
+                    write!(f, "\n  help: declare it with with_inputs, or rename the parameter")?;
+                }
+                Ok(())
+            }
+            Problem::UnusedDeclaredInput { name, provided_by, suggestion } => {
+                match provided_by {
+                    None => write!(f, "declared input `{name}` is taken by no node")?,
+                    Some(p) => {
+                        write!(f, "declared input `{name}` is no external input: {p} provides it")?
+                    }
+                }
+                did_you_mean(f, suggestion)?;
+                if suggestion.is_none() {
+                    write!(f, "\n  help: remove it from with_inputs")?;
+                }
+                Ok(())
+            }
+            Problem::DeclaredInputType { name, declared, consumers } => {
+                write!(f, "input `{name}` is declared as {declared}, but its consumers need:")?;
+                for c in consumers {
+                    write!(
+                        f,
+                        "\n  {}: `{name}: {}` (needs {})",
+                        c.site, c.param_type, c.value_type
+                    )?;
+                }
+                Ok(())
+            }
+            Problem::UnusedConfigKey { key, suggestion } => {
+                write!(
+                    f,
+                    "config key `{key}` is read by no config condition and taken by no node"
+                )?;
+                did_you_mean(f, suggestion)
+            }
             Problem::NoExecutorThreads => write!(
                 f,
                 "the parallel executor was given 0 threads; it needs at least 1\n  \
@@ -432,7 +603,54 @@ impl fmt::Display for Problem {
                  help: await it inside #[tokio::main], a Runtime's block_on, or a task spawned \
                  on a runtime"
             ),
+            Problem::Io(p) => p.fmt(f),
         }
+    }
+}
+
+/// When producer and parameter read alike, says what differs: the parameter form (`Option<..>`,
+/// `&..`, `Arc<..>`) takes a value of another type, or two types share a name.
+fn same_spelling_help(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    (produced_spelled, produced): (&str, &str),
+    spelled: &str,
+    needs: &str,
+) -> fmt::Result {
+    if needs == produced {
+        return Ok(());
+    }
+    if spelled != produced_spelled {
+        let short = short_type_name(needs);
+        if short == short_type_name(produced) {
+            write!(
+                f,
+                "\n  help: `{short}` names two different types here: the parameter needs {needs}, \
+                 the producer gives {produced}"
+            )?;
+        }
+        return Ok(());
+    }
+    let form = if spelled.starts_with("Option<") {
+        Some("an `Option<..>` parameter is an optional dependency on a value of the type inside it")
+    } else if spelled.starts_with('&') {
+        Some("a `&..` parameter borrows a value of the type behind the reference")
+    } else if spelled.starts_with("Arc<") {
+        Some("an `Arc<..>` parameter shares a value of the type inside it")
+    } else {
+        None
+    };
+    match form {
+        Some(form) => write!(
+            f,
+            "\n  help: both are spelled `{spelled}`, but {form}, so `{name}: {spelled}` needs a \
+             {needs}, not a {produced}; to take the whole value, write `{name}: &{spelled}`"
+        ),
+        None => write!(
+            f,
+            "\n  help: both are spelled `{spelled}`, but they are different types: the parameter \
+             needs {needs}, the producer gives {produced}"
+        ),
     }
 }
 
@@ -458,10 +676,11 @@ impl Problems {
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.len() {
-            1 => write!(f, "1 problem found:")?,
-            n => write!(f, "{n} problems found:")?,
+        // One problem reads as itself; several get a count first.
+        if let [one] = self.0.as_slice() {
+            return one.fmt(f);
         }
+        write!(f, "{} problems found:", self.0.len())?;
         for p in &self.0 {
             write!(f, "\n\n{p}")?;
         }
@@ -514,6 +733,20 @@ pub enum Error {
         /// What the request asked for.
         requested: Vec<String>,
     },
+    /// H016: an output was read after [`Outputs::take`](crate::Outputs::take) removed it.
+    OutputTaken {
+        /// The name read.
+        name: String,
+        /// The outputs still held.
+        remaining: Vec<String>,
+    },
+    /// H051: a file could not be written (nothing is left behind).
+    Write {
+        /// The file.
+        path: String,
+        /// What the system said.
+        reason: String,
+    },
     /// H021: a result builder could not combine the outputs; every problem found.
     ResultBuild {
         /// The builder, e.g. `DataFrameResult`.
@@ -528,14 +761,18 @@ impl Error {
     pub fn codes(&self) -> Vec<&'static str> {
         match self {
             Error::Invalid(p) => p.codes(),
-            Error::NodeFailed(failure) => match failure.cause {
-                Cause::Returned(_) => vec!["H013"],
+            Error::NodeFailed(failure) => match &failure.cause {
+                // A failed load or save has its own code (H064, H065).
+                Cause::Returned(e) => {
+                    vec![e.downcast_ref::<crate::io::IoFailure>().map_or("H013", |f| f.code())]
+                }
                 Cause::Panicked(_) => vec!["H014"],
                 Cause::Validation(_) => vec!["H020"],
             },
             Error::OutputType { .. } => vec!["H015"],
-            Error::OutputNotRequested { .. } => vec!["H016"],
+            Error::OutputNotRequested { .. } | Error::OutputTaken { .. } => vec!["H016"],
             Error::ResultBuild { .. } => vec!["H021"],
+            Error::Write { .. } => vec!["H051"],
         }
     }
 
@@ -555,6 +792,8 @@ impl fmt::Display for Error {
             Error::NodeFailed(failure) => {
                 let site = &failure.site;
                 match &failure.cause {
+                    // A loader or saver names its node, path and cause itself (H064, H065).
+                    Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
                     Cause::Returned(e) => {
                         write!(f, "error[H013]: node `{}` ({site}) failed: {e}", site.node)
                     }
@@ -588,6 +827,17 @@ impl fmt::Display for Error {
                 "error[H016]: output `{name}` was not requested; the request asked for {}",
                 quoted(requested)
             ),
+            Error::OutputTaken { name, remaining } => {
+                write!(f, "error[H016]: output `{name}` was already taken out with `take`")?;
+                if remaining.is_empty() {
+                    write!(f, "; no output is left")
+                } else {
+                    write!(f, "; the outputs left are {}", quoted(remaining))
+                }
+            }
+            Error::Write { path, reason } => {
+                write!(f, "error[H051]: cannot write `{path}`: {reason}")
+            }
             Error::ResultBuild { builder, problems } => {
                 write!(f, "error[H021]: {builder} cannot combine the outputs:")?;
                 for p in problems {
@@ -622,6 +872,26 @@ impl From<Problems> for Error {
     fn from(p: Problems) -> Self {
         Error::Invalid(p)
     }
+}
+
+/// A type name without module paths: `alloc::vec::Vec<alloc::string::String>` is
+/// `Vec<String>`.
+pub(crate) fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut segment = 0;
+    let mut chars = full.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if full[i..].starts_with("::") {
+            out.truncate(segment);
+            chars.next();
+        } else {
+            out.push(c);
+            segment = out.len();
+        }
+    }
+    out
 }
 
 /// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
@@ -661,6 +931,16 @@ mod tests {
         assert_eq!(suggest("maen", names.iter().copied()), Some("mean".into()));
         assert_eq!(suggest("centred", names.iter().copied()), Some("centered".into()));
         assert_eq!(suggest("zzzzzz", names.iter().copied()), None);
+    }
+
+    #[test]
+    fn short_type_names_drop_module_paths() {
+        assert_eq!(short_type_name("alloc::vec::Vec<alloc::string::String>"), "Vec<String>");
+        assert_eq!(
+            short_type_name("std::collections::hash::map::HashMap<&str, (i64, f64)>"),
+            "HashMap<&str, (i64, f64)>"
+        );
+        assert_eq!(short_type_name("f64"), "f64");
     }
 
     #[test]

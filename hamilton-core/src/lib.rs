@@ -41,29 +41,38 @@
 //!
 //! See the guide in `docs/` for concepts, writing nodes and the error codes.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod driver;
 mod error;
 mod execute;
 mod graph;
+pub mod io;
 mod outputs;
 pub mod quality;
 mod registry;
 pub mod results;
 mod values;
+pub mod viz;
 
 /// The polars version hamilton-core is built with: name polars through this path, so a pipeline
 /// and the framework share one `DataFrame` type.
 #[cfg(feature = "polars")]
 pub use polars;
 
-pub use driver::{Builder, Driver};
+/// The petgraph version [`Driver::to_petgraph`] returns graphs of (feature `petgraph`).
+#[cfg(feature = "petgraph")]
+pub use petgraph;
+
+pub use driver::{Builder, Driver, ExternalInput};
 pub use error::{
-    Cause, Consumer, Error, NodeFailure, Problem, Problems, Producer, Site, ValueRole,
+    Cause, Consumer, Error, InactiveVariant, InputHint, NodeFailure, Problem, Problems, Producer,
+    Site, ValueRole,
 };
 pub use execute::args::{Args, BoxError, CallResult, NodeError, Value};
 pub use execute::executor::Executor;
 pub use graph::lineage::{TagFilter, Variable, VariableKind};
-pub use outputs::Outputs;
+pub use outputs::{OutputNames, Outputs};
 pub use registry::{
     Call, Condition, ConditionKind, ModuleRef, NodeFuture, NodeSpec, ParamKind, ParamSpec, Str,
     Tag, TypeSpec,
@@ -86,6 +95,9 @@ pub use hamilton_macros::config_when_in;
 pub use hamilton_macros::config_when_not;
 /// `#[node]`: registers a function as a node of the dataflow graph. See the crate docs.
 pub use hamilton_macros::node;
+/// `#[save_to(parquet(path = value("out.parquet")), id = "save_x")]`: a saver of the node's
+/// value (see [`io`]), run only when its id is requested.
+pub use hamilton_macros::save_to;
 /// `#[tag(key = "value", ...)]`: metadata on a node, for queries and tooling.
 pub use hamilton_macros::tag;
 
@@ -119,7 +131,7 @@ pub mod prelude {
     pub use crate::{
         Config, Driver, Error, Executor, Inputs, Outputs, Overrides, TagFilter, check_output,
         check_output_custom, config_when, config_when_default, config_when_in, config_when_not,
-        node, tag,
+        node, save_to, tag,
     };
 }
 
@@ -127,6 +139,11 @@ pub mod prelude {
 /// release (the macros crate is pinned to this crate's exact version).
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::execute::access::{
+        Access, IsClone, IsValue, NotAValue, NotClone, OwnedAccess, OwnedMissing, OwnedNotClone,
+        OwnedProbe, OwnedReady, StdArc, StdOption, ValueMissing, ValueProbe, ValueReady,
+        check_clone, check_value, std_arc, std_option,
+    };
     pub use crate::execute::args::{Args, BoxError, CallResult, NodeError, Value};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
@@ -134,6 +151,11 @@ pub mod __private {
         Tag, TypeSpec,
     };
     pub use inventory;
+
+    /// What `#[load_from]` / `#[save_to]` expand to.
+    pub mod io {
+        pub use crate::io::{Declaration, from_, source, to, value};
+    }
     pub use std::borrow::Cow;
     pub use std::sync::LazyLock;
 
@@ -143,20 +165,8 @@ pub mod __private {
         Box::new(v)
     }
 
-    /// Wraps a node's return value.
-    #[inline]
-    pub fn ok<T: Send + Sync + 'static>(value: T) -> CallResult {
-        Ok(Value::new(value))
-    }
-
-    /// Wraps a fallible node's `Result`.
-    #[inline]
-    pub fn fallible<T: Send + Sync + 'static, E: Into<BoxError>>(r: Result<T, E>) -> CallResult {
-        match r {
-            Ok(v) => Ok(Value::new(v)),
-            Err(e) => Err(NodeError::Failed(e.into())),
-        }
-    }
+    // Values and by-value parameters are checked, and wrapped, through the forms of
+    // `execute/access.rs` (`ValueProbe`, `OwnedProbe`): one error per unfit type.
 
     /// Boxes the future of an `async fn` node's call. The future must be `Send`: the async
     /// executor may poll it on any worker thread of the runtime.
@@ -180,30 +190,6 @@ pub mod __private {
 
     /// Checks (at compile time, spanned on the `async` keyword) that the `async` feature is on.
     pub fn require_async_feature<T: AsyncFeature>() {}
-
-    /// Values that flow between nodes are shared across threads and outlive the call.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be a node value: values must be `Send + Sync + 'static`",
-        label = "not `Send + Sync + 'static`",
-        note = "wrap shared state in `Arc<Mutex<_>>` or produce an owned, thread-safe type"
-    )]
-    pub trait NodeValue: Send + Sync + 'static {}
-    impl<T: Send + Sync + 'static> NodeValue for T {}
-
-    /// Checks (at compile time, spanned on the user's type) that `T` can be a node value.
-    pub fn require_value<T: NodeValue + ?Sized>() {}
-
-    /// By-value parameters clone the stored value unless they are its last consumer.
-    #[diagnostic::on_unimplemented(
-        message = "by-value parameter of type `{Self}` must be `Clone`",
-        label = "not `Clone`",
-        note = "take it as `&{Self}` or `Arc<{Self}>` instead, or derive `Clone`"
-    )]
-    pub trait ByValue: Clone {}
-    impl<T: Clone> ByValue for T {}
-
-    /// Checks (at compile time, spanned on the user's type) that a by-value parameter is `Clone`.
-    pub fn require_clone<T: ByValue>() {}
 
     /// The error type of a fallible node must convert into a boxed error.
     #[diagnostic::on_unimplemented(

@@ -1,8 +1,9 @@
 //! The results of one execute, read back by name and type.
 
+use std::fmt;
 use std::sync::Arc;
 
-use crate::error::Error;
+use crate::error::{Error, short_type_name};
 use crate::execute::args::Value;
 use crate::registry::TypeSpec;
 
@@ -20,14 +21,61 @@ use crate::registry::TypeSpec;
 /// assert_eq!(*out.get::<i64>("doubled").unwrap(), 8);
 /// // The wrong type is an error naming both types.
 /// assert!(out.get::<f64>("doubled").unwrap_err().to_string().contains("i64"));
+/// // `{:?}` lists the names and types.
+/// assert_eq!(format!("{out:?}"), "Outputs { doubled: i64 }");
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Outputs {
     entries: Vec<Output>,
+    /// Names removed by `take`, to tell "taken" from "not requested".
+    taken: Vec<String>,
+}
+
+/// `{:?}` lists each output's name and type, in request order: `Outputs { mean: f64 }`.
+impl fmt::Debug for Outputs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("Outputs");
+        for e in &self.entries {
+            out.field(&e.name, &format_args!("{}", type_label(e.ty)));
+        }
+        out.finish()
+    }
+}
+
+/// The type as spelled in the source, or the full name without module paths.
+fn type_label(ty: TypeSpec) -> std::borrow::Cow<'static, str> {
+    if ty.spelled.is_empty() { short_type_name((ty.name)()).into() } else { ty.spelled.into() }
+}
+
+/// The output names, in request order ([`Outputs::names`]); `{:?}` prints them as a list.
+#[derive(Clone)]
+pub struct OutputNames<'a>(std::slice::Iter<'a, Output>);
+
+impl<'a> Iterator for OutputNames<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        self.0.next().map(|e| e.name.as_str())
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for OutputNames<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|e| e.name.as_str())
+    }
+}
+
+impl ExactSizeIterator for OutputNames<'_> {}
+
+impl fmt::Debug for OutputNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
 }
 
 /// One requested value with its name and type.
-#[derive(Debug)]
 struct Output {
     name: String,
     value: Value,
@@ -46,7 +94,7 @@ impl Output {
 
 impl Outputs {
     pub(crate) fn with_capacity(n: usize) -> Self {
-        Outputs { entries: Vec::with_capacity(n) }
+        Outputs { entries: Vec::with_capacity(n), taken: Vec::new() }
     }
 
     pub(crate) fn push(&mut self, name: String, value: Value, ty: TypeSpec) {
@@ -54,9 +102,14 @@ impl Outputs {
     }
 
     fn position(&self, name: &str) -> Result<usize, Error> {
-        self.entries.iter().position(|e| e.name == name).ok_or_else(|| Error::OutputNotRequested {
-            name: name.to_string(),
-            requested: self.names().map(str::to_string).collect(),
+        self.entries.iter().position(|e| e.name == name).ok_or_else(|| {
+            let name = name.to_string();
+            let names = self.names().map(str::to_string).collect();
+            if self.taken.contains(&name) {
+                Error::OutputTaken { name, remaining: names }
+            } else {
+                Error::OutputNotRequested { name, requested: names }
+            }
         })
     }
 
@@ -81,6 +134,7 @@ impl Outputs {
             return Err(entry.wrong_type::<T>());
         }
         let Output { name, value, ty } = self.entries.remove(pos);
+        self.taken.push(name.clone());
         value.into_inner::<T>().map_err(|value| Output { name, value, ty }.wrong_type::<T>())
     }
 
@@ -90,9 +144,9 @@ impl Outputs {
         self.entries.iter().map(|e| (e.name.as_str(), &e.value, e.ty))
     }
 
-    /// The output names, in request order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.name.as_str())
+    /// The output names, in request order (`{:?}` prints them as a list).
+    pub fn names(&self) -> OutputNames<'_> {
+        OutputNames(self.entries.iter())
     }
 
     /// The full type name of output `name`.

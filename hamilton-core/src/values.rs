@@ -4,6 +4,7 @@ use std::any::{Any, TypeId};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use crate::error::short_type_name;
 use crate::execute::args::Value;
 
 /// One named value with the type it was given as.
@@ -46,13 +47,36 @@ fn text_of(any: &dyn Any) -> Option<String> {
     None
 }
 
+/// Text as a quoted string, other scalars with their type (`42_i64`), anything else as its
+/// type: `<Vec<f64>>`.
 impl fmt::Debug for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ty = short_type_name((self.type_name)());
         match &self.text {
-            Some(t) => write!(f, "{t:?} ({})", (self.type_name)()),
-            None => write!(f, "<{}>", (self.type_name)()),
+            Some(t) if self.type_id == TypeId::of::<String>() => write!(f, "{t:?}"),
+            Some(t) if self.type_id == TypeId::of::<char>() => {
+                write!(f, "{:?}", t.chars().next().unwrap_or_default())
+            }
+            Some(t) if self.type_id == TypeId::of::<bool>() => f.write_str(t),
+            Some(t) => write!(f, "{t}_{ty}"),
+            None => write!(f, "<{ty}>"),
         }
     }
+}
+
+/// `Name { key: value, .. }`, keys sorted.
+fn debug_entries<'a>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    entries: impl Iterator<Item = (&'a String, &'a Entry)>,
+) -> fmt::Result {
+    let mut sorted: Vec<_> = entries.collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = f.debug_struct(name);
+    for (k, v) in sorted {
+        out.field(k, v);
+    }
+    out.finish()
 }
 
 /// Build-time configuration: selects `#[config_when]` variants, and each entry is also a value
@@ -66,8 +90,9 @@ impl fmt::Debug for Entry {
 /// use hamilton_core::Config;
 /// let config = Config::new().with("env", "prod").with("sample_rows", 1_000_usize);
 /// assert_eq!(config.len(), 2);
+/// assert_eq!(format!("{config:?}"), r#"Config { env: "prod", sample_rows: 1000_usize }"#);
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     pub(crate) entries: BTreeMap<String, Entry>,
 }
@@ -129,10 +154,23 @@ impl Config {
 /// use hamilton_core::Inputs;
 /// let inputs = Inputs::new().with("path", "data.csv").with("threshold", 0.5_f64);
 /// assert!(inputs.contains("path"));
+/// assert_eq!(format!("{inputs:?}"), r#"Inputs { path: "data.csv", threshold: 0.5_f64 }"#);
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Inputs {
     pub(crate) entries: HashMap<String, Entry>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_entries(f, "Config", self.entries.iter())
+    }
+}
+
+impl fmt::Debug for Inputs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_entries(f, "Inputs", self.entries.iter())
+    }
 }
 
 /// Overrides: values that replace nodes (their upstream is then not computed).

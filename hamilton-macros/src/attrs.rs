@@ -1,7 +1,8 @@
 //! Parsing `#[node(...)]` arguments and the metadata attributes below it.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -70,27 +71,50 @@ pub(crate) struct ValidatorDecl {
 /// Everything read from the attributes of a node function.
 #[derive(Default)]
 pub(crate) struct Metadata {
-    pub(crate) doc: String,
+    /// The doc comment: a string literal, or a `concat!` of its lines when one of them is a macro
+    /// call (`#[doc = include_str!("..")]`).
+    pub(crate) doc: TokenStream,
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) conditions: Vec<Cond>,
     pub(crate) default_variant: bool,
     pub(crate) validators: Vec<ValidatorDecl>,
 }
 
-fn pairs(tokens: TokenStream, errors: &mut Errors) -> Vec<MetaNameValue> {
-    match Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(tokens) {
-        Ok(p) => p.into_iter().collect(),
+/// The `key = value` pairs of an attribute; `None` after a parse error (reported), so that no
+/// second error follows from the same mistake.
+fn pairs(tokens: TokenStream, errors: &mut Errors) -> Option<Vec<MetaNameValue>> {
+    parsed(Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(tokens), errors)
+}
+
+/// The `key = value` pairs inside an attribute's parentheses (none for a bare `#[attr]`); a
+/// parse error at the end of the input points at the closing parenthesis.
+fn attr_pairs(attr: &Attribute, errors: &mut Errors) -> Option<Vec<MetaNameValue>> {
+    match &attr.meta {
+        Meta::List(list) => parsed(
+            list.parse_args_with(Punctuated::<MetaNameValue, Token![,]>::parse_terminated),
+            errors,
+        ),
+        _ => Some(Vec::new()),
+    }
+}
+
+fn parsed(
+    result: syn::Result<Punctuated<MetaNameValue, Token![,]>>,
+    errors: &mut Errors,
+) -> Option<Vec<MetaNameValue>> {
+    match result {
+        Ok(p) => Some(p.into_iter().collect()),
         Err(e) => {
             errors.push(e);
-            Vec::new()
+            None
         }
     }
 }
 
-/// The key of `key = value` as a plain identifier.
+/// The key of `key = value` as a plain identifier, without `r#` (`r#type` is the key `type`).
 fn key_of(pair: &MetaNameValue, errors: &mut Errors) -> Option<String> {
     match pair.path.get_ident() {
-        Some(ident) => Some(ident.to_string()),
+        Some(ident) => Some(ident.unraw().to_string()),
         None => {
             errors.spanned(&pair.path, "expected a plain name as the key");
             None
@@ -111,7 +135,7 @@ fn valid_name(name: &str) -> bool {
 /// Reads `#[node(name = "...")]`; any other key is an error.
 pub(crate) fn parse_node_args(args: TokenStream, errors: &mut Errors) -> NodeArgs {
     let mut out = NodeArgs::default();
-    for pair in pairs(args, errors) {
+    for pair in pairs(args, errors).unwrap_or_default() {
         let Some(key) = key_of(&pair, errors) else { continue };
         if key != "name" {
             errors.spanned(
@@ -201,11 +225,18 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
     for attr in attrs.drain(..) {
         let name = attr_name(&attr).unwrap_or_default();
         if attr.path().is_ident("doc") {
-            if let Meta::NameValue(MetaNameValue { value: Expr::Lit(l), .. }) = &attr.meta
-                && let Lit::Str(s) = &l.lit
-            {
-                let line = s.value();
-                doc_lines.push(line.strip_prefix(' ').unwrap_or(&line).to_string());
+            if let Meta::NameValue(MetaNameValue { value, .. }) = &attr.meta {
+                match value {
+                    Expr::Lit(l) if matches!(&l.lit, Lit::Str(_)) => {
+                        if let Lit::Str(s) = &l.lit {
+                            let line = s.value();
+                            let line = line.strip_prefix(' ').unwrap_or(&line).to_string();
+                            doc_lines.push(DocLine::Text(line));
+                        }
+                    }
+                    Expr::Macro(m) => doc_lines.push(DocLine::Macro(m.to_token_stream())),
+                    _ => {}
+                }
             }
             kept.push(attr);
             continue;
@@ -220,8 +251,8 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
         }
         let Some(tokens) = attr_tokens(&attr, errors) else { continue };
         match name.as_str() {
-            "tag" => read_tags(tokens, &mut meta, errors),
-            "check_output" => read_check_output(tokens, &attr, &mut meta, errors),
+            "tag" => read_tags(&attr, &mut meta, errors),
+            "check_output" => read_check_output(&attr, &mut meta, errors),
             "check_output_custom" => read_check_output_custom(tokens, &attr, &mut meta, errors),
             "config_when_default" => {
                 if !tokens.is_empty() {
@@ -239,12 +270,12 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
                     _ => CondKind::WhenIn,
                 };
                 first_condition.get_or_insert_with(|| other.to_string());
-                read_conditions(kind, tokens, &attr, &mut meta, errors);
+                read_conditions(kind, &attr, &mut meta, errors);
             }
         }
     }
     *attrs = kept;
-    meta.doc = doc_lines.join("\n").trim().to_string();
+    meta.doc = doc_text(doc_lines);
     if let Some(attr) = default_attr {
         meta.default_variant = true;
         if let Some(condition) = first_condition {
@@ -261,10 +292,49 @@ pub(crate) fn take_metadata(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> 
     meta
 }
 
-fn read_tags(tokens: TokenStream, meta: &mut Metadata, errors: &mut Errors) {
-    let pairs = pairs(tokens.clone(), errors);
+/// One `#[doc = ..]` line: text, or a macro call that expands to text.
+enum DocLine {
+    Text(String),
+    Macro(TokenStream),
+}
+
+/// The doc text as an expression: its lines joined, trimmed at both ends; a `concat!` when a
+/// line is a macro call, which `concat!` expands.
+fn doc_text(lines: Vec<DocLine>) -> TokenStream {
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut text = String::new();
+    let mut first = true;
+    for line in lines {
+        if !first {
+            text.push('\n');
+        }
+        first = false;
+        match line {
+            DocLine::Text(t) => text.push_str(&t),
+            DocLine::Macro(m) => {
+                let before = if pieces.is_empty() { text.trim_start() } else { &text };
+                if !before.is_empty() {
+                    pieces.push(before.to_token_stream());
+                }
+                text.clear();
+                pieces.push(m);
+            }
+        }
+    }
+    let rest = if pieces.is_empty() { text.trim() } else { text.trim_end() };
+    if pieces.is_empty() {
+        return rest.to_token_stream();
+    }
+    if !rest.is_empty() {
+        pieces.push(rest.to_token_stream());
+    }
+    quote!(::core::concat!(#(#pieces),*))
+}
+
+fn read_tags(attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
+    let Some(pairs) = attr_pairs(attr, errors) else { return };
     if pairs.is_empty() {
-        errors.spanned(&tokens, "expected tags: `#[tag(key = \"value\", ...)]`");
+        errors.spanned(attr, "expected tags: `#[tag(key = \"value\", ...)]`");
     }
     for pair in pairs {
         let Some(key) = key_of(&pair, errors) else { continue };
@@ -307,13 +377,8 @@ fn read_importance(value: &Expr, errors: &mut Errors) -> Option<bool> {
 }
 
 /// `#[check_output(range = (0, 10), allow_nans = false, importance = "fail")]`.
-fn read_check_output(
-    tokens: TokenStream,
-    attr: &Attribute,
-    meta: &mut Metadata,
-    errors: &mut Errors,
-) {
-    let pairs = pairs(tokens, errors);
+fn read_check_output(attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
+    let Some(pairs) = attr_pairs(attr, errors) else { return };
     let mut fail = false;
     let mut found = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -370,7 +435,11 @@ fn read_check_output_custom(
     meta: &mut Metadata,
     errors: &mut Errors,
 ) {
-    let exprs = match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens) {
+    let parsed = match &attr.meta {
+        Meta::List(list) => list.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated),
+        _ => Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens),
+    };
+    let exprs = match parsed {
         Ok(p) => p,
         Err(e) => {
             errors.push(e);
@@ -417,14 +486,8 @@ fn read_check_output_custom(
     }));
 }
 
-fn read_conditions(
-    kind: CondKind,
-    tokens: TokenStream,
-    attr: &Attribute,
-    meta: &mut Metadata,
-    errors: &mut Errors,
-) {
-    let pairs = pairs(tokens, errors);
+fn read_conditions(kind: CondKind, attr: &Attribute, meta: &mut Metadata, errors: &mut Errors) {
+    let Some(pairs) = attr_pairs(attr, errors) else { return };
     if pairs.is_empty() {
         errors.spanned(attr, "expected at least one condition: `key = value`");
     }
@@ -465,7 +528,27 @@ fn read_conditions(
 
 #[cfg(test)]
 mod tests {
-    use super::valid_name;
+    use super::{DocLine, doc_text, valid_name};
+    use quote::quote;
+
+    #[test]
+    fn doc_lines_join_trimmed_and_macro_lines_go_through_concat() {
+        let text = |s: &str| DocLine::Text(s.to_string());
+        let plain =
+            doc_text(vec![text(""), text("Spend."), text(""), text("In dollars."), text("")]);
+        assert_eq!(plain.to_string(), "\"Spend.\\n\\nIn dollars.\"");
+        let with_macro = doc_text(vec![
+            text(" "),
+            text("Spend"),
+            DocLine::Macro(quote!(concat!("in ", "dollars"))),
+            text("per day. "),
+        ]);
+        assert_eq!(
+            with_macro.to_string(),
+            quote!(::core::concat!("Spend\n", concat!("in ", "dollars"), "\nper day.")).to_string()
+        );
+        assert_eq!(doc_text(Vec::new()).to_string(), "\"\"");
+    }
 
     #[test]
     fn node_names_are_dotted_identifiers() {

@@ -24,6 +24,24 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut func = match item {
         Item::Fn(func) => func,
+        Item::Verbatim(tokens) => {
+            // A function without a body: a trait method's declaration (or a foreign function).
+            let error = match syn::parse2::<syn::TraitItemFn>(tokens.clone()) {
+                Ok(method) => {
+                    let (fn_token, ident) = (&method.sig.fn_token, &method.sig.ident);
+                    syn::Error::new_spanned(
+                        quote!(#fn_token #ident),
+                        format!(
+                            "a function without a body cannot be a node: {}",
+                            signature::FREE_FUNCTION
+                        ),
+                    )
+                }
+                Err(_) => syn::Error::new(Span::call_site(), NOT_A_FUNCTION),
+            };
+            let error = error.to_compile_error();
+            return quote!(#tokens #error);
+        }
         other => {
             let error = syn::Error::new_spanned(item_head(&other), not_a_function(&other));
             let error = error.to_compile_error();
@@ -33,6 +51,7 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
 
     let mut errors = Errors::default();
     let node_args = attrs::parse_node_args(args, &mut errors);
+    let materializers = crate::materializers::take(&mut func, &mut errors);
     let meta = attrs::take_metadata(&mut func.attrs, &mut errors);
     signature::check_signature(&func.sig, &mut errors);
     let params = signature::read_params(&mut func.sig, &mut errors);
@@ -51,7 +70,10 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     match (errors.is_empty(), output, name) {
         (true, Some(output), Some(name)) => {
             let registration = registration(&func, &name, &meta, &params, &output);
-            quote!(#func #registration)
+            let fn_name = func.sig.ident.unraw().to_string();
+            let io =
+                crate::materializers::expand(&materializers, &fn_name, &name, &params, &output);
+            quote!(#func #registration #io)
         }
         _ => {
             let errors = errors.into_tokens();
@@ -104,8 +126,11 @@ fn pair(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
 
 /// The error for `#[node]` on something other than a function; constants get the function to
 /// write instead.
+const NOT_A_FUNCTION: &str =
+    "`#[node]` applies to functions: the function's name is the value it computes";
+
 fn not_a_function(item: &Item) -> String {
-    let rule = "`#[node]` applies to functions: the function's name is the value it computes";
+    let rule = NOT_A_FUNCTION;
     let constant = match item {
         Item::Const(c) => Some((&c.ident, &c.ty)),
         Item::Static(s) => Some((&s.ident, &s.ty)),
@@ -162,9 +187,10 @@ fn registration(
         code_version(quote!(#sig #block))
     };
 
+    let alias = node_alias(fn_ident);
     let (shim, call) = match &func.sig.asyncness {
-        Some(token) => (async_shim(fn_ident, token, params, output), quote!(Async)),
-        None => (shim(fn_ident, params, output), quote!(Fn)),
+        Some(token) => (async_shim(&alias, token, params, output), quote!(Async)),
+        None => (shim(&alias, params, output), quote!(Fn)),
     };
 
     let param_specs = params.iter().map(|p| {
@@ -237,38 +263,55 @@ fn registration(
     let default_variant = meta.default_variant;
     let doc = &meta.doc;
 
+    // The function is imported under a fixed alias in an outer block, so that no generated item
+    // of the inner block shadows it, whatever the user named it (even `__hamilton_shim`).
+    let cfgs = func.attrs.iter().filter(|a| a.path().is_ident("cfg"));
     quote! {
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, non_snake_case, clippy::all)]
+        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all)]
+        #(#cfgs)*
         const _: () = {
-            use ::hamilton_core::__private as __h;
+            use #fn_ident as #alias;
+            const _: () = {
+                use ::hamilton_core::__private as __h;
 
-            #shim
+                #shim
 
-            #params_static
-            #tags_static
-            #conditions_static
-            #validator_fns
-            #validators_static
-            static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
-                name: __h::Cow::Borrowed(#name),
-                function: __h::Cow::Borrowed(#fn_name),
-                module: __h::Cow::Borrowed(::core::module_path!()),
-                file: __h::Cow::Borrowed(::core::file!()),
-                line: #line,
-                doc: __h::Cow::Borrowed(#doc),
-                tags: __h::Cow::Borrowed(#tags_ref),
-                conditions: __h::Cow::Borrowed(#conditions_ref),
-                default_variant: #default_variant,
-                params: __h::Cow::Borrowed(#params_ref),
-                output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
-                fallible: #fallible,
-                code_version: #version,
-                call: __h::Call::#call(__hamilton_shim),
-                validators: __h::Cow::Borrowed(#validators_ref),
+                #params_static
+                #tags_static
+                #conditions_static
+                #validator_fns
+                #validators_static
+                static __HAMILTON_SPEC: __h::NodeSpec = __h::NodeSpec {
+                    name: __h::Cow::Borrowed(#name),
+                    function: __h::Cow::Borrowed(#fn_name),
+                    module: __h::Cow::Borrowed(::core::module_path!()),
+                    file: __h::Cow::Borrowed(::core::file!()),
+                    line: #line,
+                    doc: __h::Cow::Borrowed(#doc),
+                    tags: __h::Cow::Borrowed(#tags_ref),
+                    conditions: __h::Cow::Borrowed(#conditions_ref),
+                    default_variant: #default_variant,
+                    params: __h::Cow::Borrowed(#params_ref),
+                    output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
+                    fallible: #fallible,
+                    code_version: #version,
+                    call: __h::Call::#call(__hamilton_shim),
+                    validators: __h::Cow::Borrowed(#validators_ref),
+                };
+                __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
             };
-            __h::inventory::submit! { __h::Registration(&__HAMILTON_SPEC) }
         };
+    }
+}
+
+/// The name the generated code calls the node function by (spanned on the function's name).
+fn node_alias(fn_ident: &syn::Ident) -> syn::Ident {
+    let span = fn_ident.span();
+    if fn_ident.unraw() == "__hamilton_node" {
+        format_ident!("__hamilton_node_fn", span = span)
+    } else {
+        format_ident!("__hamilton_node", span = span)
     }
 }
 
@@ -331,43 +374,88 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
     let mut names = Vec::new();
     for (i, p) in params.iter().enumerate() {
         let var = format_ident!("__p{}", i);
-        let slot = format_ident!("__d{}", i);
+        let form = format_ident!("__f{}", i);
         let ty = &p.ty;
-        let vt = &p.value_ty;
         let default = p.default.as_ref();
         names.push(var.clone());
+        // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
+        // spanned on the parameter's type: a type of the user's own that shadows the name is
+        // reported there, once.
+        let option = |value: TokenStream| {
+            let (first, last) = first_last(ty);
+            let v = format_ident!("__v", span = first);
+            let open = quote_spanned!(first=> __h::std_option::<);
+            let close = quote_spanned!(last=> , _>(#v));
+            quote!({ let #v = #value; #open #ty #close })
+        };
+        let arc = |arc_ty: &syn::Type, value: TokenStream| {
+            let (first, last) = first_last(arc_ty);
+            let v = format_ident!("__v", span = first);
+            let open = quote_spanned!(first=> __h::std_arc::<);
+            let close = quote_spanned!(last=> , _>(#v));
+            quote!({ let #v = #value; #open #arc_ty #close })
+        };
+        let (some, none) =
+            (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {
-            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = __args.owned::<#vt>(#i)?;)),
+            (Kind::Owned, None) => owned.push(quote!(let #var: #ty = #form.owned(__args, #i)?;)),
             (Kind::Owned, Some(d)) => owned.push(quote! {
-                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+                let #var: #ty = match #form.owned_opt(__args, #i)? { #some(v) => v, #none => #d };
             }),
-            (Kind::Arc, None) => owned.push(quote!(let #var: #ty = __args.arc::<#vt>(#i)?;)),
-            (Kind::Arc, Some(d)) => owned.push(quote! {
-                let #var: #ty = match __args.arc_opt::<#vt>(#i)? { Some(v) => v, None => #d };
-            }),
-            (Kind::OptionOwned, _) => {
-                owned.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;))
+            (Kind::Arc, None) => {
+                let value = arc(ty, quote!(#form.arc(__args, #i)?));
+                owned.push(quote!(let #var: #ty = #value;))
             }
-            (Kind::OptionArc, _) => owned.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
-            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = __args.get::<#vt>(#i)?;)),
-            (Kind::Ref, Some(d)) => borrowed.push(quote! {
-                let #slot;
-                let #var: #ty = match __args.get_opt::<#vt>(#i)? {
-                    Some(v) => v,
-                    None => { #slot = #d; &#slot }
-                };
-            }),
-            (Kind::OptionRef, _) => borrowed.push(quote! {
-                let #var: #ty = match __args.get_opt::<#vt>(#i)? { Some(v) => Some(v), None => None };
-            }),
+            (Kind::Arc, Some(d)) => {
+                let value = arc(ty, quote!(v));
+                owned.push(quote! {
+                    let #var: #ty = match #form.arc_opt(__args, #i)? { #some(v) => #value, #none => #d };
+                })
+            }
+            (Kind::OptionOwned, _) => {
+                let value = option(quote!(#form.owned_opt(__args, #i)?));
+                owned.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::OptionArc, _) => {
+                let arc_ty = signature::option_inner(ty).unwrap_or(ty);
+                let each = arc(arc_ty, quote!(v));
+                let value = option(quote! {
+                    match #form.arc_opt(__args, #i)? { #some(v) => #some(#each), #none => #none }
+                });
+                owned.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::Ref, None) => borrowed.push(quote!(let #var: #ty = #form.get(__args, #i)?;)),
+            (Kind::Ref, Some(d)) => {
+                // Borrowed as the parameter's type, spanned on the expression: a default of the
+                // wrong type is reported there.
+                let slot = format_ident!("__d{}", i, span = d.span());
+                let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
+                borrowed.push(quote! {
+                    let #slot;
+                    let #var: #ty = match #form.get_opt(__args, #i)? {
+                        #some(v) => v,
+                        #none => #borrow,
+                    };
+                })
+            }
+            (Kind::OptionRef, _) => {
+                // Re-wrapped as `Option<&T>` as written, so that `&String` coerces to `&str` (and
+                // `&Vec<T>` to `&[T]`).
+                let reference = signature::option_inner(ty).unwrap_or(ty);
+                let value = option(quote! {{
+                    let v: ::core::option::Option<#reference> =
+                        match #form.get_opt(__args, #i)? { #some(v) => #some(v), #none => #none };
+                    v
+                }});
+                borrowed.push(quote!(let #var: #ty = #value;))
+            }
         }
     }
-    // The output and error types are named explicitly so that a failed bound of `ok`/`fallible`
-    // lands on the user's type, where the friendlier check above already reported it.
-    let out = &output.ty;
+    // The error type is named explicitly so that a failed bound of `wrap_result` lands on the
+    // user's type, where the friendlier check already reported it.
     let wrap = match error_type(output) {
-        Some(e) => quote!(__h::fallible::<#out, #e>),
-        None => quote!(__h::ok::<#out>),
+        Some(e) => quote!(__fo.wrap_result::<#e>),
+        None => quote!(__fo.wrap),
     };
     let alias_error = alias_error(output);
     let reborrow =
@@ -385,10 +473,30 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
     }
 }
 
-/// The shim of an `async fn` node (DESIGN §7): takes every argument out of `Args` as an owned
-/// value (`Arc<T>` for `&T` and `Option<&T>`), moves them into the future it returns, and only
-/// inside that future borrows the `&T` parameters from the `Arc`s it owns. The future is `'static`
-/// and runs on any thread of the runtime.
+/// `{ let __v = value; __h::std_option::<ty, _>(__v) }`, spanned on the parameter's type `ty`:
+/// a type of the user's own that shadows `Option` is reported there, once.
+fn std_option(ty: &syn::Type, value: TokenStream) -> TokenStream {
+    let (first, last) = first_last(ty);
+    let v = format_ident!("__v", span = first);
+    let open = quote_spanned!(first=> __h::std_option::<);
+    let close = quote_spanned!(last=> , _>(#v));
+    quote!({ let #v = #value; #open #ty #close })
+}
+
+/// As [`std_option`], for an `Arc` spelled `arc_ty` (through `__h::std_arc`).
+fn std_arc(arc_ty: &syn::Type, value: TokenStream) -> TokenStream {
+    let (first, last) = first_last(arc_ty);
+    let v = format_ident!("__v", span = first);
+    let open = quote_spanned!(first=> __h::std_arc::<);
+    let close = quote_spanned!(last=> , _>(#v));
+    quote!({ let #v = #value; #open #arc_ty #close })
+}
+
+/// The shim of an `async fn` node (DESIGN §7): takes every argument out of `Args` through its
+/// form as an owned value (`Arc<T>` for `&T` and `Option<&T>`), moves them into the future it
+/// returns, and only inside that future borrows the `&T` parameters from the `Arc`s it owns. The
+/// future is `'static` and runs on any thread of the runtime. Same checks, forms and fully
+/// qualified paths as [`shim`]: a type that cannot be a value gets one error.
 fn async_shim(
     fn_ident: &syn::Ident,
     asyncness: &syn::token::Async,
@@ -404,55 +512,83 @@ fn async_shim(
     let mut borrowed = Vec::new();
     let mut names = Vec::new();
     let mut names_taken = Vec::new();
+    let (some, none) = (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
     for (i, p) in params.iter().enumerate() {
         let var = format_ident!("__p{}", i);
         let held = format_ident!("__a{}", i);
+        let form = format_ident!("__f{}", i);
         let by_ref = matches!(p.kind, Kind::Ref | Kind::OptionRef);
         names_taken.push(if by_ref { held.clone() } else { var.clone() });
-        let slot = format_ident!("__d{}", i);
         let ty = &p.ty;
-        let vt = &p.value_ty;
         let default = p.default.as_ref();
         names.push(var.clone());
         match (p.kind, default) {
-            (Kind::Owned, None) => taken.push(quote!(let #var: #ty = __args.owned::<#vt>(#i)?;)),
+            (Kind::Owned, None) => taken.push(quote!(let #var: #ty = #form.owned(__args, #i)?;)),
             (Kind::Owned, Some(d)) => taken.push(quote! {
-                let #var: #ty = match __args.owned_opt::<#vt>(#i)? { Some(v) => v, None => #d };
+                let #var: #ty = match #form.owned_opt(__args, #i)? { #some(v) => v, #none => #d };
             }),
-            (Kind::Arc, None) => taken.push(quote!(let #var: #ty = __args.arc::<#vt>(#i)?;)),
-            (Kind::Arc, Some(d)) => taken.push(quote! {
-                let #var: #ty = match __args.arc_opt::<#vt>(#i)? { Some(v) => v, None => #d };
-            }),
-            (Kind::OptionOwned, _) => {
-                taken.push(quote!(let #var: #ty = __args.owned_opt::<#vt>(#i)?;))
+            (Kind::Arc, None) => {
+                let value = std_arc(ty, quote!(#form.arc(__args, #i)?));
+                taken.push(quote!(let #var: #ty = #value;))
             }
-            (Kind::OptionArc, _) => taken.push(quote!(let #var: #ty = __args.arc_opt::<#vt>(#i)?;)),
+            (Kind::Arc, Some(d)) => {
+                let value = std_arc(ty, quote!(v));
+                taken.push(quote! {
+                    let #var: #ty = match #form.arc_opt(__args, #i)? { #some(v) => #value, #none => #d };
+                })
+            }
+            (Kind::OptionOwned, _) => {
+                let value = std_option(ty, quote!(#form.owned_opt(__args, #i)?));
+                taken.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::OptionArc, _) => {
+                let arc_ty = signature::option_inner(ty).unwrap_or(ty);
+                let each = std_arc(arc_ty, quote!(v));
+                let value = std_option(
+                    ty,
+                    quote! {
+                        match #form.arc_opt(__args, #i)? { #some(v) => #some(#each), #none => #none }
+                    },
+                );
+                taken.push(quote!(let #var: #ty = #value;))
+            }
             (Kind::Ref, None) => {
-                taken.push(quote!(let #held = __args.arc::<#vt>(#i)?;));
+                taken.push(quote!(let #held = #form.arc(__args, #i)?;));
                 borrowed.push(quote!(let #var: #ty = &*#held;));
             }
             (Kind::Ref, Some(d)) => {
-                taken.push(quote!(let #held = __args.arc_opt::<#vt>(#i)?;));
+                // Borrowed as the parameter's type, spanned on the expression: a default of the
+                // wrong type is reported there.
+                let slot = format_ident!("__d{}", i, span = d.span());
+                let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
+                taken.push(quote!(let #held = #form.arc_opt(__args, #i)?;));
                 borrowed.push(quote! {
                     let #slot;
                     let #var: #ty = match &#held {
-                        Some(v) => &**v,
-                        None => { #slot = #d; &#slot }
+                        #some(v) => &**v,
+                        #none => #borrow,
                     };
                 });
             }
             (Kind::OptionRef, _) => {
-                taken.push(quote!(let #held = __args.arc_opt::<#vt>(#i)?;));
-                borrowed.push(quote! {
-                    let #var: #ty = match &#held { Some(v) => Some(&**v), None => None };
-                });
+                // Re-wrapped as `Option<&T>` as written, so that `&String` coerces to `&str`.
+                taken.push(quote!(let #held = #form.arc_opt(__args, #i)?;));
+                let reference = signature::option_inner(ty).unwrap_or(ty);
+                let value = std_option(
+                    ty,
+                    quote! {{
+                        let v: ::core::option::Option<#reference> =
+                            match &#held { #some(v) => #some(&**v), #none => #none };
+                        v
+                    }},
+                );
+                borrowed.push(quote!(let #var: #ty = #value;));
             }
         }
     }
-    let out = &output.ty;
     let wrap = match error_type(output) {
-        Some(e) => quote!(__h::fallible::<#out, #e>),
-        None => quote!(__h::ok::<#out>),
+        Some(e) => quote!(__fo.wrap_result::<#e>),
+        None => quote!(__fo.wrap),
     };
     let alias_error = alias_error(output);
     // Spanned on `async`: a future that is not `Send` is reported there, with the value held
@@ -494,25 +630,58 @@ fn alias_error(output: &Output) -> Option<TokenStream> {
 /// Compile-time checks on the user's types: values are `Send + Sync + 'static`, by-value
 /// parameters are `Clone`, a fallible node's error converts into a boxed error.
 ///
-/// Each check names the type as the user wrote it (rustc points at that type) and goes through a
-/// `#[diagnostic::on_unimplemented]` marker trait, whose message explains the rule. They sit at the
-/// top of the shim's body, before the argument accessors with the same bounds: rustc drops an error
-/// implied by one it already reported at the same span, so the user sees only our message.
+/// Each value type gets its form (`__fo` for the output, `__fN` for parameter N) from a probe:
+/// the accessors when the type qualifies, an inert form without bounds otherwise (see
+/// `hamilton_core::__private::ValueProbe`). The checks name the type as the user wrote it
+/// (rustc points at that type) and go through `#[diagnostic::on_unimplemented]` traits, whose
+/// message explains the rule: one error per type, in our words, however deep the offending part
+/// (`Vec<Rc<i64>>`).
 fn checks(params: &[Param], output: &Output) -> TokenStream {
-    let mut checks = Vec::new();
+    let mut checks = vec![quote! {
+        use __h::{OwnedMissing as _, OwnedNotClone as _, OwnedReady as _};
+        use __h::{ValueMissing as _, ValueReady as _};
+    }];
     let out = &output.ty;
-    checks.push(quote_spanned!(out.span()=> __h::require_value::<#out>();));
+    let check_out = check(out, "check_value", &format_ident!("__fo"));
+    checks.push(quote!(let __fo = (&&__h::ValueProbe::<#out>::NEW).form(); #check_out));
     if let Some(e) = error_type(output) {
         checks.push(quote_spanned!(e.span()=> __h::require_error::<#e>();));
     }
-    for p in params {
+    for (i, p) in params.iter().enumerate() {
         let vt = &p.value_ty;
-        checks.push(quote_spanned!(vt.span()=> __h::require_value::<#vt>();));
+        let form = format_ident!("__f{}", i);
+        let value = check(vt, "check_value", &form);
         if matches!(p.kind, Kind::Owned | Kind::OptionOwned) {
-            checks.push(quote_spanned!(vt.span()=> __h::require_clone::<#vt>();));
+            let clone = check(vt, "check_clone", &form);
+            checks.push(quote!(let #form = (&&&__h::OwnedProbe::<#vt>::NEW).form(); #value #clone));
+        } else {
+            checks.push(quote!(let #form = (&&__h::ValueProbe::<#vt>::NEW).form(); #value));
         }
     }
     quote!(#(#checks)*)
+}
+
+/// `__h::<check>::<ty>(&form);`, spanned so that rustc underlines the whole type: an unmet
+/// bound of the form is reported at the argument, `&form`, here spanning the type's first to last
+/// token.
+fn check(ty: &syn::Type, check: &str, form: &syn::Ident) -> TokenStream {
+    let (first, last) = first_last(ty);
+    let check = format_ident!("{}", check, span = first);
+    let form = format_ident!("{}", form, span = last);
+    let and = quote_spanned!(first=> &);
+    let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, quote!(#and #form));
+    args.set_span(last);
+    let open = quote_spanned!(first=> __h::#check::<);
+    let close = quote_spanned!(last=> >);
+    quote!(#open #ty #close #args;)
+}
+
+/// The spans of the first and last tokens of `tokens`.
+fn first_last(tokens: &impl ToTokens) -> (Span, Span) {
+    let mut tokens = tokens.to_token_stream().into_iter();
+    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
+    let last = tokens.last().map_or(first, |t| t.span());
+    (first, last)
 }
 
 /// The error type of a fallible node, as the user wrote it; for a `Result` alias without it,
@@ -525,9 +694,7 @@ fn error_type(output: &Output) -> Option<TokenStream> {
         return Some(e.to_token_stream());
     }
     let ret = &output.ret;
-    let mut tokens = ret.to_token_stream().into_iter();
-    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
-    let last = tokens.last().map_or(first, |t| t.span());
+    let (first, last) = first_last(ret);
     let open = quote_spanned!(first=> <);
     let rest = quote_spanned!(last=> as __HamiltonResult>::Error);
     Some(quote!(#open #ret #rest))

@@ -9,6 +9,7 @@
 mod attrs;
 mod errors;
 mod expand;
+mod materializers;
 mod signature;
 mod version;
 
@@ -21,19 +22,29 @@ use proc_macro::TokenStream;
 ///
 /// - Parameters: `&T`, `T: Clone`, `Arc<T>`, `Option<&T>`, `Option<T>`, `Option<Arc<T>>`, and
 ///   `#[default(expr)] x: T` for a value nothing else provides. `&str` and `&[T]` borrow a
-///   `String` and a `Vec<T>`.
+///   `String` and a `Vec<T>`; `Arc<str>` and `Arc<[T]>` are values themselves. `Option` and `Arc`
+///   are recognised by their spelling (bare or a standard path such as `std::sync::Arc`); a type of
+///   the user's own by that name, written bare, is a compile error at the type.
 /// - Return: `T`, or `Result<T, E>` (also an alias named `Result`, such as `io::Result<T>`, or
 ///   polars' `PolarsResult<T>`) whose `E` converts
 ///   into `Box<dyn Error + Send + Sync>`.
-/// - Values must be `Send + Sync + 'static`; a by-value parameter must be `Clone`.
+/// - Values must be sized and `Send + Sync + 'static`; a by-value parameter must be `Clone`. A
+///   type that is not gets one error, in our words, at the type (also `Vec<Rc<i64>>`).
+/// - Generated code names everything by its full path and calls the function through an alias,
+///   so the user's names (a `None` variant in scope, `#![no_implicit_prelude]`, a function named
+///   `__hamilton_shim`) change nothing.
 /// - `async fn` (with hamilton-core's `async` feature): the shim takes the arguments out as
 ///   `Arc`s or owned values into the future it returns, so `&T` parameters borrow from the
 ///   future itself; the future must be `Send`.
 ///
-/// Compile errors, each at the offending token: generics, `self`, `impl Trait`, patterns,
-/// `&mut`, `async` without the `async` feature, a missing return type, a name ending in `__`, unknown or repeated keys,
-/// `#[default]` on an `Option`, and `#[node]` on anything but a function. The function is
-/// emitted even then, so calls to it do not fail as well. `tests/ui/cases/` holds one case of each.
+/// Compile errors, each at the offending token: generics, `self`, `Self`, a function without a
+/// body, `impl Trait`, patterns, `&mut`, `async` without the
+/// `async` feature, a missing return type, `-> !`, a returned
+/// borrow (`-> &str`), unsized values (`str`, `[T]`, `dyn Trait`), a name ending in `__`,
+/// `#[cfg]` on a parameter (or `#[default]` through `cfg_attr`), unknown or repeated keys,
+/// `#[default]` on an `Option`, and `#[node]` on anything but a function. After an attribute that
+/// does not parse, only the parse error is reported. The function is emitted even then, so calls
+/// to it do not fail as well. `tests/ui/cases/` holds one case of each.
 #[proc_macro_attribute]
 pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::node(args.into(), item.into()).into()
@@ -81,4 +92,11 @@ pub fn check_output(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn check_output_custom(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::orphan("check_output_custom", args.into(), item.into()).into()
+}
+
+/// `#[save_to(parquet(path = value("out.parquet")), id = "save_x")]`: a saver of the node's
+/// value, run only when `id` is requested; read by `#[node]`, which must come first.
+#[proc_macro_attribute]
+pub fn save_to(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::orphan("save_to", args.into(), item.into()).into()
 }

@@ -61,15 +61,24 @@ pub(crate) struct Output {
     pub(crate) error_ty: Option<Type>,
 }
 
-/// The single generic type argument of a path segment named `name` (`Option<T>`, `Arc<T>`).
-fn single_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+/// The single generic type argument of the standard type `name` (`Option<T>`, `Arc<T>`), spelled
+/// bare or by a path through `module` (`std::option::Option<T>`, `sync::Arc<T>`). A path through
+/// another module (`crate::Option<T>`, `my::Arc<T>`) names the user's own type: a plain value.
+fn single_arg<'a>(ty: &'a Type, name: &str, module: &str) -> Option<&'a Type> {
     let Type::Path(p) = ty else { return None };
     if p.qself.is_some() {
         return None;
     }
-    let last = p.path.segments.last()?;
+    let segments = &p.path.segments;
+    let last = segments.last()?;
     if last.ident != name {
         return None;
+    }
+    if segments.len() > 1 {
+        let before = &segments[segments.len() - 2];
+        if before.ident != module || !before.arguments.is_none() {
+            return None;
+        }
     }
     let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
     let mut types = args.args.iter().filter_map(|a| match a {
@@ -80,6 +89,11 @@ fn single_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
     if types.next().is_some() || args.args.len() != 1 { None } else { Some(first) }
 }
 
+/// `T` of a parameter type read as `Option<T>`.
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    single_arg(strip_groups(ty), "Option", "option")
+}
+
 fn strip_groups(ty: &Type) -> &Type {
     match ty {
         Type::Paren(p) => strip_groups(&p.elem),
@@ -88,27 +102,101 @@ fn strip_groups(ty: &Type) -> &Type {
     }
 }
 
-/// Finds `impl Trait` anywhere in a type.
-struct FindImpl<'a>(Option<&'a syn::TypeImplTrait>);
+/// Finds `impl Trait` and `Self` anywhere in a type.
+#[derive(Default)]
+struct FindForbidden<'a> {
+    impl_trait: Option<&'a syn::TypeImplTrait>,
+    self_type: Option<&'a syn::Ident>,
+}
 
-impl<'a> Visit<'a> for FindImpl<'a> {
+impl<'a> Visit<'a> for FindForbidden<'a> {
     fn visit_type_impl_trait(&mut self, i: &'a syn::TypeImplTrait) {
-        self.0.get_or_insert(i);
+        self.impl_trait.get_or_insert(i);
+    }
+
+    fn visit_path(&mut self, p: &'a syn::Path) {
+        if let Some(first) = p.segments.first()
+            && first.ident == "Self"
+        {
+            self.self_type.get_or_insert(&first.ident);
+        }
+        syn::visit::visit_path(self, p);
     }
 }
 
-fn reject_impl_trait(ty: &Type, errors: &mut Errors) -> bool {
-    let mut finder = FindImpl(None);
+/// Rejects `impl Trait` and `Self` in a type; `true` when one was found.
+fn reject_forbidden(ty: &Type, errors: &mut Errors) -> bool {
+    let mut finder = FindForbidden::default();
     finder.visit_type(ty);
-    if let Some(found) = finder.0 {
+    if let Some(found) = finder.impl_trait {
         errors.spanned(
             found,
             "`impl Trait` is not allowed in a node signature: the graph needs one concrete type per \
              value; name the type",
         );
-        return true;
     }
-    false
+    if let Some(found) = finder.self_type {
+        errors
+            .spanned(found, format!("`Self` in a node signature: {FREE_FUNCTION}; name the type"));
+    }
+    finder.impl_trait.is_some() || finder.self_type.is_some()
+}
+
+/// Why methods and associated functions cannot be nodes.
+pub(crate) const FREE_FUNCTION: &str = "`#[node]` must be on a free function (outside `impl` and \
+     `trait` blocks), whose parameters name the values it needs";
+
+/// The owned type to use instead of an unsized one, when the type is unsized (`str`, `[T]`,
+/// `dyn Trait`).
+fn unsized_replacement(ty: &Type) -> Option<String> {
+    match strip_groups(ty) {
+        Type::Path(p) if p.qself.is_none() && p.path.is_ident("str") => {
+            Some("`String` (or `Arc<str>`)".to_string())
+        }
+        Type::Slice(s) => {
+            let elem = spell(&s.elem);
+            Some(format!("`Vec<{elem}>` (or `Arc<[{elem}]>`)"))
+        }
+        Type::TraitObject(t) => {
+            let has = |name: &str| {
+                t.bounds.iter().any(|b| {
+                    matches!(b, syn::TypeParamBound::Trait(t)
+                        if t.path.segments.last().is_some_and(|s| s.ident == name))
+                })
+            };
+            let extra = match (has("Send"), has("Sync")) {
+                (true, true) => "",
+                (true, false) => " + Sync",
+                (false, true) => " + Send",
+                (false, false) => " + Send + Sync",
+            };
+            let boxed = format!("{}{extra}", spell(t));
+            Some(format!("`Box<{boxed}>`, `Arc<{boxed}>` or a concrete type"))
+        }
+        _ => None,
+    }
+}
+
+/// Rejects an unsized value type; `true` when it was one.
+fn reject_unsized(ty: &Type, errors: &mut Errors) -> bool {
+    match unsized_replacement(ty) {
+        Some(instead) => {
+            errors.spanned(
+                ty,
+                format!(
+                    "`{}` is unsized: a node value has a size known at compile time; use {instead}",
+                    spell(ty)
+                ),
+            );
+            true
+        }
+        None => false,
+    }
+}
+
+/// Whether `Arc<inner>` holds an unsized type: such an `Arc` is itself the (sized) value.
+fn is_unsized(inner: &Type) -> bool {
+    unsized_replacement(inner).is_some()
 }
 
 /// The stored value type behind `&T` (special cases: `&str` borrows a `String`, `&[T]` a `Vec<T>`).
@@ -150,28 +238,55 @@ fn reference(r: &syn::TypeReference, errors: &mut Errors) -> Option<Type> {
     referent_value(&r.elem, errors)
 }
 
+/// A by-value parameter's value type: `Arc<T>` of a sized `T` shares the value `T`; an `Arc` of
+/// an unsized type (`Arc<str>`) is itself the value, cloned cheaply.
+fn by_value(ty: &Type, shared: Kind, owned: Kind, errors: &mut Errors) -> Option<(Kind, Type)> {
+    if let Type::Never(n) = strip_groups(ty) {
+        errors.spanned(n, "a node cannot take `!`: no value of it exists");
+        return None;
+    }
+    if reject_unsized(ty, errors) {
+        return None;
+    }
+    match single_arg(strip_groups(ty), "Arc", "sync") {
+        Some(inner) if !is_unsized(inner) => Some((shared, inner.clone())),
+        _ => Some((owned, ty.clone())),
+    }
+}
+
 fn read_type(ty: &Type, errors: &mut Errors) -> Option<(Kind, Type)> {
-    if reject_impl_trait(ty, errors) {
+    if reject_forbidden(ty, errors) {
         return None;
     }
     let plain = strip_groups(ty);
     if let Type::Reference(r) = plain {
         return reference(r, errors).map(|v| (Kind::Ref, v));
     }
-    if let Some(inner) = single_arg(plain, "Option") {
-        let inner_plain = strip_groups(inner);
-        if let Type::Reference(r) = inner_plain {
+    if let Some(inner) = single_arg(plain, "Option", "option") {
+        if let Type::Reference(r) = strip_groups(inner) {
             return reference(r, errors).map(|v| (Kind::OptionRef, v));
         }
-        if let Some(arc_inner) = single_arg(inner_plain, "Arc") {
-            return Some((Kind::OptionArc, arc_inner.clone()));
+        return by_value(inner, Kind::OptionArc, Kind::OptionOwned, errors);
+    }
+    by_value(ty, Kind::Arc, Kind::Owned, errors)
+}
+
+/// Whether a `#[cfg_attr(predicate, attrs..)]` would produce `#[default]` or `#[cfg]`.
+fn cfg_attr_hides(attr: &syn::Attribute) -> bool {
+    let syn::Meta::List(list) = &attr.meta else { return false };
+    let mut after_predicate = false;
+    for tree in list.tokens.clone() {
+        match tree {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => after_predicate = true,
+            proc_macro2::TokenTree::Ident(i)
+                if after_predicate && (i == "default" || i == "cfg") =>
+            {
+                return true;
+            }
+            _ => {}
         }
-        return Some((Kind::OptionOwned, inner.clone()));
     }
-    if let Some(inner) = single_arg(plain, "Arc") {
-        return Some((Kind::Arc, inner.clone()));
-    }
-    Some((Kind::Owned, ty.clone()))
+    false
 }
 
 /// Reads the parameters, removing `#[default(...)]` attributes from them.
@@ -180,10 +295,7 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
     for arg in sig.inputs.iter_mut() {
         let typed = match arg {
             FnArg::Receiver(r) => {
-                errors.spanned(
-                    &*r,
-                    "a node cannot take `self`: write a free function whose parameters name the values it needs",
-                );
+                errors.spanned(&*r, format!("a node cannot take `self`: {FREE_FUNCTION}"));
                 continue;
             }
             FnArg::Typed(t) => t,
@@ -191,7 +303,21 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
         let mut default: Option<(Expr, syn::Attribute)> = None;
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
-            if attr.path().is_ident("default") {
+            if attr.path().is_ident("cfg") {
+                errors.spanned(
+                    &attr,
+                    "`#[cfg]` cannot go on a node parameter: the node's dependencies are read \
+                     before `cfg` is evaluated; write one function per configuration, each with \
+                     `#[cfg]` on the function",
+                );
+            } else if attr.path().is_ident("cfg_attr") && cfg_attr_hides(&attr) {
+                errors.spanned(
+                    &attr,
+                    "`#[default]` and `#[cfg]` cannot go through `cfg_attr` on a node parameter: \
+                     `#[node]` reads them before `cfg` is evaluated; write one function per \
+                     configuration, each with `#[cfg]` on the function",
+                );
+            } else if attr.path().is_ident("default") {
                 match attr.parse_args::<Expr>() {
                     Ok(_) if default.is_some() => {
                         errors.spanned(&attr, "`#[default]` is given twice")
@@ -270,10 +396,17 @@ pub(crate) fn read_output(sig: &Signature, errors: &mut Errors) -> Option<Output
         }
         ReturnType::Type(_, ty) => ty,
     };
-    if reject_impl_trait(ty, errors) {
+    if reject_forbidden(ty, errors) || reject_borrowed(ty, errors) {
         return None;
     }
     let plain = strip_groups(ty);
+    if let Type::Never(n) = plain {
+        errors.spanned(
+            n,
+            "a node must return the value it computes: a function returning `!` never does",
+        );
+        return None;
+    }
     if let Type::Path(p) = plain
         && let Some(last) = p.path.segments.last()
         && (last.ident == "Result" || last.ident == "PolarsResult")
@@ -284,11 +417,84 @@ pub(crate) fn read_output(sig: &Signature, errors: &mut Errors) -> Option<Output
             _ => None,
         });
         if let Some(ok) = types.next() {
+            if reject_unsized(&ok, errors) {
+                return None;
+            }
             let ret = (**ty).clone();
             return Some(Output { ty: ok, ret, fallible: true, error_ty: types.next() });
         }
     }
+    if reject_unsized(ty, errors) {
+        return None;
+    }
     Some(Output { ty: (**ty).clone(), ret: (**ty).clone(), fallible: false, error_ty: None })
+}
+
+/// Finds a borrow in a return type: a reference or lifetime other than `'static`, outside the
+/// arguments of function types (`fn(&str)`, `dyn Fn(&str)`), which borrow only for a call.
+#[derive(Default)]
+struct FindBorrow<'a> {
+    reference: Option<&'a syn::TypeReference>,
+    lifetime: Option<&'a syn::Lifetime>,
+}
+
+impl<'a> Visit<'a> for FindBorrow<'a> {
+    fn visit_type_reference(&mut self, r: &'a syn::TypeReference) {
+        if r.lifetime.as_ref().is_none_or(|l| l.ident != "static") {
+            self.reference.get_or_insert(r);
+        } else {
+            syn::visit::visit_type_reference(self, r);
+        }
+    }
+
+    fn visit_lifetime(&mut self, l: &'a syn::Lifetime) {
+        if l.ident != "static" {
+            self.lifetime.get_or_insert(l);
+        }
+    }
+
+    fn visit_type_bare_fn(&mut self, _: &'a syn::TypeBareFn) {}
+
+    fn visit_trait_bound(&mut self, bound: &'a syn::TraitBound) {
+        // `for<'a> Trait<'a>`: a higher-ranked bound borrows nothing from the call.
+        if bound.lifetimes.is_none() {
+            syn::visit::visit_trait_bound(self, bound);
+        }
+    }
+
+    fn visit_parenthesized_generic_arguments(&mut self, _: &'a syn::ParenthesizedGenericArguments) {
+    }
+}
+
+/// Rejects a return type that borrows; `true` when it does.
+fn reject_borrowed(ty: &Type, errors: &mut Errors) -> bool {
+    let mut finder = FindBorrow::default();
+    finder.visit_type(ty);
+    if let Some(r) = finder.reference {
+        let owned = match strip_groups(&r.elem) {
+            Type::Path(p) if p.qself.is_none() && p.path.is_ident("str") => "String".to_string(),
+            Type::Slice(s) => format!("Vec<{}>", spell(&s.elem)),
+            other => spell(other),
+        };
+        errors.spanned(
+            r,
+            format!(
+                "a node returns an owned value, not a borrow: the driver stores the value after \
+                 the call, beyond the parameters' lifetime; return `{owned}` (clone, or take the \
+                 parameter by value)"
+            ),
+        );
+        return true;
+    }
+    if let Some(l) = finder.lifetime {
+        errors.spanned(
+            l,
+            "a node returns an owned value, not a borrow: the driver stores the value after the \
+             call; use an owned type (or `'static`)",
+        );
+        return true;
+    }
+    false
 }
 
 /// A type as a user would write it: `&Vec<f64>`, not `& Vec < f64 >`.

@@ -2,9 +2,13 @@
 
 mod asynchronous;
 mod config;
+mod error_codes;
 mod execution;
 mod executor_equivalence;
+mod features;
 mod lineage;
+mod macro_names;
+mod materialize;
 mod parallel;
 mod params;
 mod quality;
@@ -12,6 +16,8 @@ mod requests;
 mod results;
 mod validation;
 mod validators;
+mod viz;
+mod wiring;
 
 /// `tests/suite/<file>:<line>` of the `nth` line of `src` (that file's text) containing `needle`:
 /// where error messages should point, without hard-coding line numbers.

@@ -155,7 +155,7 @@ fn a_missing_input_names_the_raw_node() {
     assert_eq!(
         err.to_string(),
         format!(
-            "1 problem found:\n\nerror[H010]: required input `factor` (f64) was not provided; \
+            "error[H010]: required input `factor` (f64) was not provided; \
              needed by:\n  `scaled_raw`: fn scaled at {line}"
         )
     );
@@ -165,7 +165,7 @@ fn a_missing_input_names_the_raw_node() {
 // warn: log through `tracing` and go on
 
 /// A `tracing` subscriber that keeps every event as `LEVEL target: field=value ...`.
-mod capture {
+pub(crate) mod capture {
     use std::fmt::{self, Write as _};
     use std::sync::{Arc, Mutex};
     use tracing::field::{Field, Visit};
@@ -1087,7 +1087,7 @@ fn a_validator_whose_constructor_panics_is_a_build_error() {
     assert_eq!(
         err.to_string(),
         format!(
-            "1 problem found:\n\nerror[H022]: validator `validator 1` of node `speed` (fn speed at \
+            "error[H022]: validator `validator 1` of node `speed` (fn speed at \
              {speed}) cannot \
              work: making it panicked: cannot read limits from limits.toml\n  \
              help: correct its arguments in #[check_output] / #[check_output_custom]"

@@ -68,7 +68,11 @@ fn keys_in_both_config_and_inputs_are_rejected() {
     let inputs = Inputs::new().with("path", "1").with("limit", 1_usize).with("mode", "slow");
     let err = driver().execute(&["mean"], inputs).unwrap_err();
     assert_eq!(err.codes(), vec!["H009"]);
-    assert!(err.to_string().contains("keys present in both config and inputs: `mode`"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "error[H009]: keys present in both config and inputs: `mode`; config and inputs must be \
+         disjoint"
+    );
 }
 
 #[test]
@@ -117,7 +121,8 @@ fn an_unknown_override_is_rejected_with_a_suggestion() {
         .unwrap_err();
     assert_eq!(err.codes(), vec!["H017"]);
     assert!(
-        err.to_string().contains("override `maen` names no node\n  help: did you mean `mean`?"),
+        err.to_string()
+            == "error[H017]: override `maen` names no node\n  help: did you mean `mean`?",
         "{err}"
     );
 }
@@ -129,7 +134,9 @@ fn an_input_naming_a_computed_node_points_to_overrides() {
     assert_eq!(err.codes(), vec!["H018"]);
     let msg = err.to_string();
     assert!(
-        msg.contains("input `mean` names a computed node (fn mean at tests/suite/requests.rs:"),
+        msg.starts_with(
+            "error[H018]: input `mean` names a computed node (fn mean at tests/suite/requests.rs:"
+        ),
         "{msg}"
     );
     assert!(msg.contains("pass it as an override"), "{msg}");
@@ -194,4 +201,78 @@ fn taking_an_output_as_the_wrong_type_leaves_it_in_place() {
         .unwrap();
     assert_eq!(out.take::<i64>("mean").unwrap_err().codes(), vec!["H015"]);
     assert_eq!(out.take::<f64>("mean").unwrap(), 2.0);
+}
+
+#[test]
+fn reading_an_output_after_take_says_it_was_taken() {
+    let mut out = driver()
+        .execute(&["mean", "raw"], Inputs::new().with("path", "1,3").with("limit", 2_usize))
+        .unwrap();
+    assert_eq!(out.take::<f64>("mean").unwrap(), 2.0);
+    let err = out.get::<f64>("mean").unwrap_err();
+    assert_eq!(err.codes(), vec!["H016"]);
+    assert_eq!(
+        err.to_string(),
+        "error[H016]: output `mean` was already taken out with `take`; the outputs left are `raw`"
+    );
+    out.take::<Vec<f64>>("raw").unwrap();
+    assert_eq!(
+        out.take::<f64>("mean").unwrap_err().to_string(),
+        "error[H016]: output `mean` was already taken out with `take`; no output is left"
+    );
+}
+
+#[test]
+fn a_wrong_type_input_is_needed_by_a_function_of_the_request() {
+    // `limit` is taken by `raw` and `scaled`; with `raw` overridden, only `scaled` runs.
+    let err = driver()
+        .execute_with(
+            &["scaled"],
+            Inputs::new().with("limit", 2_u64),
+            Overrides::new().with("raw", vec![1.0_f64]),
+        )
+        .unwrap_err();
+    assert_eq!(err.codes(), vec!["H012"]);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "error[H012]: input `limit` has type u64, but the graph needs usize\n  \
+             needed by `scaled`: fn scaled at {}",
+            at(SRC, "requests.rs", "fn scaled(", 0)
+        )
+    );
+    // An override that only the request itself asks for is needed by no function.
+    let err = driver()
+        .execute_with(&["mean"], Inputs::new(), Overrides::new().with("mean", 1_i32))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error[H012]: override `mean` has type i32, but the graph needs f64"
+    );
+}
+
+#[test]
+fn debug_output_of_what_users_print_is_plain() {
+    let out = driver()
+        .execute(&["mean", "raw"], Inputs::new().with("path", "1,3").with("limit", 2_usize))
+        .unwrap();
+    assert_eq!(format!("{out:?}"), "Outputs { mean: f64, raw: Vec<f64> }");
+    assert_eq!(format!("{:?}", out.names()), r#"["mean", "raw"]"#);
+    let inputs = Inputs::new().with("path", "1,3").with("limit", 2_usize).with("on", true);
+    assert_eq!(format!("{inputs:?}"), r#"Inputs { limit: 2_usize, on: true, path: "1,3" }"#);
+    assert_eq!(
+        format!("{:?}", Config::new().with("rows", vec![1_u8]).with("c", 'x')),
+        "Config { c: 'x', rows: <Vec<u8>> }"
+    );
+}
+
+#[test]
+fn a_single_problem_prints_without_a_count() {
+    let err = driver().execute(&["maen"], Inputs::new()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error[H011]: unknown requested output `maen`: no node has this name\n  help: did you mean `mean`?"
+    );
+    let two = driver().execute(&["maen", "nope"], Inputs::new()).unwrap_err().to_string();
+    assert!(two.starts_with("2 problems found:\n\nerror[H011]"), "{two}");
 }

@@ -4,6 +4,7 @@
 //! [`preload`], runs each step through [`node::run`] (the one seam shared by all executors) and
 //! reads the requested values with [`outputs`].
 
+pub(crate) mod access;
 pub(crate) mod args;
 #[cfg(feature = "async")]
 pub(crate) mod asynchronous;

@@ -251,5 +251,7 @@ fn missing_input(
         name: name.to_string(),
         type_name: graph.node(i).ty.display_name().to_string(),
         consumers,
+        // The driver adds the did-you-mean and inactive variants: it knows the config.
+        hint: Default::default(),
     })
 }

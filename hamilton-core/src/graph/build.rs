@@ -21,8 +21,15 @@ pub(crate) fn build(
     later_module_wins: bool,
 ) -> Result<Graph, Problems> {
     let mut problems = Vec::new();
-    let (mut functions, mut index) =
-        resolve_variants(specs, config, later_module_wins, &mut problems);
+    let mut inactive = Vec::new();
+    let mut config_reads = Vec::new();
+    let (mut functions, mut index) = resolve_variants(
+        specs,
+        config,
+        later_module_wins,
+        (&mut inactive, &mut config_reads),
+        &mut problems,
+    );
     if functions.iter().any(|s| !s.validators.is_empty()) {
         (functions, index) = expand_validators(functions, config, &mut problems);
     }
@@ -45,7 +52,17 @@ pub(crate) fn build(
 
     let (deps, dep_start, conflicted) = link(&mut nodes, &mut index, &mut problems);
     let (users, user_start) = invert(&deps, &dep_start, nodes.len());
-    let mut graph = Graph { nodes, index, deps, dep_start, users, user_start, topo: Vec::new() };
+    let mut graph = Graph {
+        nodes,
+        index,
+        deps,
+        dep_start,
+        users,
+        user_start,
+        topo: Vec::new(),
+        inactive,
+        config_reads,
+    };
     for external in conflicted {
         problems.push(input_type_conflict(&graph, external));
     }
@@ -58,22 +75,38 @@ pub(crate) fn build(
 
 /// Picks the functions that take part under `config`: conditions hold, variants don't collide,
 /// defaults fill in where no other variant applies. Config keys replace nodes of the same name.
-/// Returns them with the index of each name (its position in the returned vector).
+/// Returns them with the index of each name (its position in the returned vector). Variants whose
+/// conditions do not hold go to `inactive`, for the hints of missing-input messages; the config
+/// keys that conditions read, and those that replace a node, go to `config_reads`.
 fn resolve_variants(
     specs: Vec<SpecRef>,
     config: &Config,
     later_module_wins: bool,
+    (inactive, config_reads): (&mut Vec<SpecRef>, &mut Vec<Str>),
     problems: &mut Vec<Problem>,
 ) -> (Vec<SpecRef>, NameIndex) {
     let mut chosen: Vec<SpecRef> = Vec::with_capacity(specs.len());
     let mut by_name = NameIndex::with_capacity_and_hasher(specs.len(), Default::default());
     let mut defaults: Vec<SpecRef> = Vec::new();
     for spec in specs {
+        for c in spec.conditions.iter() {
+            if !config_reads.contains(&c.key) {
+                config_reads.push(c.key.clone());
+            }
+        }
+        let replaced = !config.is_empty() && config.contains(&spec.name);
+        if replaced && !config_reads.contains(&spec.name) {
+            config_reads.push(spec.name.clone());
+        }
         if spec.default_variant {
             defaults.push(spec);
             continue;
         }
-        if config.contains(&spec.name) || !spec.conditions_hold(config) {
+        if replaced {
+            continue;
+        }
+        if !spec.conditions_hold(config) {
+            inactive.push(spec);
             continue;
         }
         match by_name.entry(spec.name.clone()) {
@@ -244,7 +277,7 @@ fn type_mismatch(producer: &GraphNode, consumer: &SpecRef, param: &ParamSpec) ->
     }
 }
 
-fn consumer_of(spec: &SpecRef, param: &ParamSpec) -> Consumer {
+pub(crate) fn consumer_of(spec: &SpecRef, param: &ParamSpec) -> Consumer {
     Consumer {
         site: spec.site(),
         param_type: if param.spelled.is_empty() { (param.ty.name)() } else { param.spelled }

@@ -144,6 +144,11 @@ pub(crate) struct Graph {
     pub(crate) user_start: Vec<u32>,
     /// A topological order of all nodes (producers before consumers).
     pub(crate) topo: Vec<u32>,
+    /// Config variants whose conditions did not hold: not part of the graph, kept to explain a
+    /// missing input of their name.
+    pub(crate) inactive: Vec<SpecRef>,
+    /// The config keys that some condition reads or that replace a node of their name.
+    pub(crate) config_reads: Vec<Str>,
 }
 
 impl Graph {
