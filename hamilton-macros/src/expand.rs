@@ -378,23 +378,11 @@ fn shim(fn_ident: &syn::Ident, params: &[Param], output: &Output) -> TokenStream
         let ty = &p.ty;
         let default = p.default.as_ref();
         names.push(var.clone());
-        // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
+        // `Option` and `Arc` parameters are built through `__h::std_option` / `__h::std_arc`,
         // spanned on the parameter's type: a type of the user's own that shadows the name is
         // reported there, once.
-        let option = |value: TokenStream| {
-            let (first, last) = first_last(ty);
-            let v = format_ident!("__v", span = first);
-            let open = quote_spanned!(first=> __h::std_option::<);
-            let close = quote_spanned!(last=> , _>(#v));
-            quote!({ let #v = #value; #open #ty #close })
-        };
-        let arc = |arc_ty: &syn::Type, value: TokenStream| {
-            let (first, last) = first_last(arc_ty);
-            let v = format_ident!("__v", span = first);
-            let open = quote_spanned!(first=> __h::std_arc::<);
-            let close = quote_spanned!(last=> , _>(#v));
-            quote!({ let #v = #value; #open #arc_ty #close })
-        };
+        let option = |value: TokenStream| std_option(ty, value);
+        let arc = std_arc;
         let (some, none) =
             (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {

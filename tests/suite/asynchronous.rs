@@ -279,7 +279,7 @@ fn each_driver_answers_only_its_own_entry_point() {
     assert_eq!(err.codes(), vec!["H041"]);
     assert_eq!(
         err.to_string(),
-        "1 problem found:\n\nerror[H041]: `execute` cannot run this driver: its executor is \
+        "error[H041]: `execute` cannot run this driver: its executor is \
          Executor::Async\n  help: call `execute_async` instead, or build the driver with another \
          executor"
     );

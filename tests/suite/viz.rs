@@ -115,7 +115,7 @@ fn no_path_between_two_nodes_is_h050() {
     assert_eq!(err.codes(), ["H050"]);
     assert_eq!(
         err.to_string(),
-        "1 problem found:\n\nerror[H050]: no path leads from `summary` to `orders`: `orders` does \
+        "error[H050]: no path leads from `summary` to `orders`: `orders` does \
          not depend on `summary`\n  help: swap them if `summary` depends on `orders`, or look at \
          display_downstream_of([\"summary\"])"
     );
@@ -152,7 +152,14 @@ fn pictures_are_written_by_extension_whole_or_not_at_all() {
 
     let err = picture.write(dir.join("graph.png")).unwrap_err();
     assert_eq!(err.codes(), ["H052"]);
-    assert!(err.to_string().contains("extension `.png` names no picture format"), "{err}");
+    assert!(
+        err.to_string().starts_with("error[H052]: cannot write a picture to `")
+            && err.to_string().contains(
+                "graph.png`: extension `.png` names no picture format\n  help: end the file name \
+                 with .svg, .dot or .gv"
+            ),
+        "{err}"
+    );
     let err = picture.write(dir.join("missing/graph.svg")).unwrap_err();
     assert_eq!(err.codes(), ["H051"]);
     assert!(err.to_string().starts_with("error[H051]: cannot write `"), "{err}");
