@@ -9,6 +9,7 @@
 //! cargo run --release -p hamilton-bench -- w3                # only W3 (polars, 1M rows)
 //! cargo run --release -p hamilton-bench -- w4                # only W4 (parallel executor)
 //! cargo run --release -p hamilton-bench -- w5                # only W5 (map/collect)
+//! cargo run --release -p hamilton-bench -- w6                # only W6 (async executor)
 //! cargo run --release -p hamilton-bench -- profile build chain 1000 5000   # a loop for perf
 //! ```
 //!
@@ -21,6 +22,7 @@ mod modifiers;
 mod w3;
 mod w4;
 mod w5;
+mod w6;
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -88,6 +90,10 @@ const TARGET_W4_SPEEDUP: f64 = 1.85;
 const TARGET_W4_WIDE_RATIO: f64 = 3.0;
 /// W3: the parallel executor's time over the sequential executor's.
 const TARGET_W3_PARALLEL_RATIO: f64 = 1.0;
+/// W6 (a): 20 async nodes awaiting 100 ms timers, ms per execute.
+const TARGET_W6A_MS: f64 = 105.0;
+/// W6 (b): 10 such nodes and 2 CPU-bound sync nodes of ~200 ms, ms per execute (2 cores).
+const TARGET_W6B_MS: f64 = 220.0;
 /// W3 load + save: the materializers' time over direct polars reader and writer calls.
 const TARGET_W3_IO_RATIO: f64 = 1.02;
 
@@ -99,6 +105,7 @@ struct Options {
     /// M1: a 5,000-output `#[parameterize]`.
     m1: bool,
     w5: bool,
+    w6: bool,
     /// The W3 parquet file.
     data: String,
     wait: bool,
@@ -126,7 +133,7 @@ struct Profile {
 }
 
 const USAGE: &str = "\
-usage: hamilton-bench [w1] [w2] [w3] [w4] [w5] [m1] [--runs K] [--no-wait] [--data PATH]
+usage: hamilton-bench [w1] [w2] [w3] [w4] [w5] [w6] [m1] [--runs K] [--no-wait] [--data PATH]
        hamilton-bench profile (build|execute|plan) (chain|fanin|fantree) N ITERATIONS
   w1          graph build (all shapes and sizes)
   w2          execution overhead (chain; fanin and fantree)
@@ -135,7 +142,9 @@ usage: hamilton-bench [w1] [w2] [w3] [w4] [w5] [m1] [--runs K] [--no-wait] [--da
   w4          parallel executor: 16 CPU-bound nodes of ~50 ms; 10,000 trivial nodes
   m1          graph build of a 5,000-output #[parameterize]
   w5          map/collect: Parallelizable over N = 100 / 1,000 / 10,000 items
-  (none)      all five
+  w6          async executor: 20 async nodes awaiting 100 ms timers; 10 of them beside 2
+              CPU-bound sync nodes of ~200 ms
+  (none)      all of them
   --runs K    K independent runs per figure, reporting the median of the run medians and
               their spread (default 3, as the Python figures)
   --data PATH the W3 parquet file (default: benches/data/w3_data.parquet)
@@ -175,6 +184,7 @@ fn parse_args() -> Result<Options, String> {
         w4: false,
         m1: false,
         w5: false,
+        w6: false,
         data: DEFAULT_DATA.to_string(),
         wait: true,
         runs: 3,
@@ -200,19 +210,20 @@ fn parse_args() -> Result<Options, String> {
             "w4" => o.w4 = true,
             "m1" => o.m1 = true,
             "w5" => o.w5 = true,
+            "w6" => o.w6 = true,
             "--no-wait" => o.wait = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if !o.w1 && !o.w2 && !o.w3 && !o.w4 && !o.w5 && !o.m1 {
+    if !o.w1 && !o.w2 && !o.w3 && !o.w4 && !o.w5 && !o.w6 && !o.m1 {
         o.m1 = true;
-        o.w5 = true;
         o.w1 = true;
         o.w2 = true;
         o.w3 = true;
         o.w4 = true;
         o.w5 = true;
+        o.w6 = true;
     }
     Ok(o)
 }
@@ -258,6 +269,9 @@ fn main() -> ExitCode {
     }
     if options.w5 {
         w5::w5(rules(20), &mut report);
+    }
+    if options.w6 {
+        w6(rules(10), &mut report);
     }
     if !report.targets.is_empty() {
         println!("## Targets\n");
@@ -320,6 +334,7 @@ fn environment(options: &Options) {
         (options.w4, "W4"),
         (options.m1, "M1"),
         (options.w5, "W5"),
+        (options.w6, "W6"),
     ]
     .into_iter()
     .filter_map(|(on, name)| on.then_some(name))
@@ -1027,6 +1042,52 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
             TARGET_W4_WIDE_RATIO,
             "×",
         );
+    }
+    println!();
+}
+
+fn w6(rules: Rules, report: &mut Report) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let rt = w6::runtime(cores);
+    let rounds = w4::calibrate(200.0);
+    let one = measure(rules, || (), |()| black_box(w4::spin(99, rounds)));
+    println!(
+        "## W6 async execution: `Executor::Async`, `execute_async` awaited on a tokio runtime with {cores} workers, {}\n",
+        method(rules)
+    );
+    println!(
+        "(a) 20 independent async nodes each awaiting a 100 ms timer + a sink; (b) 10 of them + 2 independent CPU-bound sync nodes ({} ms each, called directly; {rounds} mixing rounds) + a sink.\n",
+        ms(one.median)
+    );
+    println!("| workload | per execute ms | min–max ms | Python AsyncDriver ms | others_cores |");
+    println!("|---|---:|---:|---:|---:|");
+    let cases: [(&str, Driver, &str, u64, f64, f64); 2] = [
+        ("(a) 20 timers", w6::w6a_driver(), "w6a_total", w6::W6A_EXPECTED, 103.0, TARGET_W6A_MS),
+        (
+            "(b) 10 timers + 2 CPU",
+            w6::w6b_driver(),
+            "w6b_total",
+            w6::w6b_expected(rounds),
+            503.0,
+            TARGET_W6B_MS,
+        ),
+    ];
+    for (name, dr, output, expected, python, target) in cases {
+        let input = || Inputs::new().with("delay_ms", 100_u64).with("rounds", rounds);
+        let run = |i| rt.block_on(dr.execute_async(&[output], i));
+        match run(input()).map(|o| o.get::<u64>(output).copied()) {
+            Ok(Ok(v)) if v == expected => {}
+            other => report.failures.push(format!("W6 {name}: {other:?}, expected {expected}")),
+        }
+        let s = measure(rules, input, |i| run(i).expect("W6 executes"));
+        println!(
+            "| {name} | {} | {}–{} | {python:.0} | {} |",
+            ms(s.median),
+            ms(s.min),
+            ms(s.max),
+            others(&s)
+        );
+        report.target(format!("W6 {name} per execute"), s.median.as_secs_f64() * 1e3, target, "ms");
     }
     println!();
 }

@@ -134,6 +134,10 @@ impl Builder {
             specs.retain(|s| seen.insert(s.addr()));
         }
         specs.extend(self.nodes.into_iter().map(|s| SpecRef::Owned(Arc::new(s))));
+        // Async nodes need an executor that awaits them (H040): checked on the graph's nodes,
+        // or on the nodes the config selects when the graph has problems of its own.
+        let async_nodes: Vec<SpecRef> =
+            specs.iter().filter(|s| s.call.is_async()).cloned().collect();
         // The driver keeps the specs: `materialize` builds graphs with more nodes from them.
         let mut kept = specs.clone();
         let mut built = build::build(specs, &self.config, self.later_module_wins);
@@ -154,6 +158,8 @@ impl Builder {
             Ok(mut graph) => {
                 graph.hooks = hooks;
                 wiring::check(&graph, &self.config, self.declared.as_deref(), &mut problems);
+                let nodes = (0..graph.nodes.len() as u32).filter_map(|i| graph.node(i).spec());
+                problems.extend(async_problems(self.executor, nodes.map(|s| &**s)));
                 if !problems.is_empty() {
                     return Err(Error::Invalid(Problems(problems)));
                 }
@@ -161,6 +167,9 @@ impl Builder {
             }
             Err(more) => {
                 problems.extend(more.0);
+                let nodes = async_nodes.iter().map(|s| &**s);
+                let selected = nodes.filter(|s| s.conditions_hold(&self.config));
+                problems.extend(async_problems(self.executor, selected));
                 return Err(Error::Invalid(Problems(problems)));
             }
         };
@@ -170,9 +179,24 @@ impl Builder {
     }
 }
 
+/// H040 for each async node among `nodes`, unless the executor awaits them.
+fn async_problems<'a>(
+    executor: Executor,
+    nodes: impl Iterator<Item = &'a NodeSpec>,
+) -> impl Iterator<Item = Problem> {
+    let awaits = executor.awaits();
+    nodes.filter(move |spec| !awaits && spec.call.is_async()).map(move |spec| {
+        Problem::AsyncNodeNeedsAsyncExecutor {
+            site: spec.site(),
+            executor: format!("Executor::{executor:?}"),
+        }
+    })
+}
+
 /// A built, validated graph that executes requests. `Send + Sync`: share it across threads.
 pub struct Driver {
-    pub(crate) graph: Graph,
+    /// Shared with the tasks of the async executor.
+    pub(crate) graph: Arc<Graph>,
     pub(crate) config: Config,
     pub(crate) executor: Executor,
     plans: Mutex<HashMap<Shape, Arc<Plan>>>,
@@ -190,7 +214,7 @@ impl Driver {
         later_module_wins: bool,
     ) -> Driver {
         let plans = Mutex::new(HashMap::new());
-        Driver { graph, config, executor, plans, specs, later_module_wins }
+        Driver { graph: Arc::new(graph), config, executor, plans, specs, later_module_wins }
     }
 
     /// Starts a [`Builder`].
@@ -251,7 +275,7 @@ impl Driver {
     }
 
     /// Checks a request and returns its plan (cached per request shape).
-    fn prepare<S: AsRef<str>>(
+    pub(crate) fn prepare<S: AsRef<str>>(
         &self,
         outputs: &[S],
         inputs: &Inputs,

@@ -354,6 +354,25 @@ pub enum Problem {
     },
     /// H030: `Executor::Parallel { threads: 0 }`: the parallel executor needs a thread.
     NoExecutorThreads,
+    /// H040: an `async fn` node in a driver whose executor cannot await it.
+    AsyncNodeNeedsAsyncExecutor {
+        /// The async node.
+        site: Site,
+        /// The driver's executor, as written in code (e.g. `Executor::Sequential`).
+        executor: String,
+    },
+    /// H041: a driver was run through the entry point of another kind of executor (`execute`
+    /// on an async driver, `execute_async` on a synchronous one).
+    WrongEntryPoint {
+        /// The driver's executor, as written in code.
+        executor: String,
+        /// The method called.
+        called: &'static str,
+        /// The method to call instead.
+        instead: &'static str,
+    },
+    /// H042: `execute_async` was awaited outside a tokio runtime.
+    NoAsyncRuntime,
     /// H060..H063: a loader or saver that cannot work (see [`crate::io::IoProblem`]).
     Io(crate::io::IoProblem),
     /// H082: two graceful-error adapters were installed; at most one may decide what a failure
@@ -396,6 +415,9 @@ impl Problem {
             Problem::BlockNodeInRequest { .. } => "H038",
             Problem::BlockCycle { .. } => "H039",
             Problem::NoExecutorThreads => "H030",
+            Problem::AsyncNodeNeedsAsyncExecutor { .. } => "H040",
+            Problem::WrongEntryPoint { .. } => "H041",
+            Problem::NoAsyncRuntime => "H042",
             Problem::NoPath { .. } => "H050",
             Problem::UnknownPictureFormat { .. } => "H052",
             Problem::Io(p) => p.code(),
@@ -676,6 +698,26 @@ impl fmt::Display for Problem {
                 "the parallel executor was given 0 threads; it needs at least 1\n  \
                  help: use Executor::parallel() for one thread per core, or \
                  Executor::Parallel {{ threads: n }} with n >= 1"
+            ),
+            Problem::AsyncNodeNeedsAsyncExecutor { site, executor } => write!(
+                f,
+                "node `{}` ({site}) is async, but the driver's executor ({executor}) runs only \
+                 synchronous nodes\n  \
+                 help: build the driver with .with_executor(Executor::Async) (feature `async` of \
+                 hamilton-core) and run it with execute_async(..).await",
+                site.node
+            ),
+            Problem::WrongEntryPoint { executor, called, instead } => write!(
+                f,
+                "`{called}` cannot run this driver: its executor is {executor}\n  \
+                 help: call `{instead}` instead, or build the driver with another executor"
+            ),
+            Problem::NoAsyncRuntime => write!(
+                f,
+                "execute_async was awaited outside a tokio runtime: the async executor spawns \
+                 its nodes on the current runtime\n  \
+                 help: await it inside #[tokio::main], a Runtime's block_on, or a task spawned \
+                 on a runtime"
             ),
             Problem::Io(p) => p.fmt(f),
             Problem::TwoGracefulAdapters { first, second } => write!(

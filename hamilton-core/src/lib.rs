@@ -79,7 +79,8 @@ pub use map::{Collect, ExpandSpec, Parallelizable};
 pub use modifiers::MissingColumn;
 pub use outputs::{OutputNames, Outputs};
 pub use registry::{
-    Call, Condition, ConditionKind, ModuleRef, NodeSpec, ParamKind, ParamSpec, Str, Tag, TypeSpec,
+    Call, Condition, ConditionKind, ModuleRef, NodeFuture, NodeSpec, ParamKind, ParamSpec, Str,
+    Tag, TypeSpec,
 };
 pub use values::{Config, Inputs, Overrides};
 
@@ -179,7 +180,8 @@ pub mod __private {
     pub use crate::modifiers::columns::{extract_column, extract_column_or};
     pub use crate::quality::{Importance, Validator, ValidatorSpec, run_validator, validators};
     pub use crate::registry::{
-        Call, Condition, ConditionKind, NodeSpec, ParamKind, ParamSpec, Registration, Tag, TypeSpec,
+        Call, Condition, ConditionKind, NodeFuture, NodeSpec, ParamKind, ParamSpec, Registration,
+        Tag, TypeSpec,
     };
     pub use inventory;
 
@@ -200,6 +202,29 @@ pub mod __private {
 
     // Values and by-value parameters are checked, and wrapped, through the forms of
     // `execute/access.rs` (`ValueProbe`, `OwnedProbe`): one error per unfit type.
+
+    /// Boxes the future of an `async fn` node's call. The future must be `Send`: the async
+    /// executor may poll it on any worker thread of the runtime.
+    #[inline]
+    pub fn boxed_future<F>(future: F) -> NodeFuture
+    where
+        F: std::future::Future<Output = CallResult> + Send + 'static,
+    {
+        Box::pin(future)
+    }
+
+    /// `async fn` nodes need the `async` feature of hamilton-core (which brings tokio).
+    #[diagnostic::on_unimplemented(
+        message = "`async fn` nodes need the `async` feature of hamilton-core",
+        label = "needs `hamilton-core` with `features = [\"async\"]`",
+        note = "enable it in Cargo.toml: `hamilton-core = {{ version = \"...\", features = [\"async\"] }}`, and build the driver with `Executor::Async`"
+    )]
+    pub trait AsyncFeature {}
+    #[cfg(feature = "async")]
+    impl AsyncFeature for () {}
+
+    /// Checks (at compile time, spanned on the `async` keyword) that the `async` feature is on.
+    pub fn require_async_feature<T: AsyncFeature>() {}
 
     /// The error type of a fallible node must convert into a boxed error.
     #[diagnostic::on_unimplemented(

@@ -8,10 +8,12 @@
 use std::any::TypeId;
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use crate::error::Site;
-use crate::execute::args::{Args, CallResult};
+use crate::execute::args::{Args, CallResult, NodeError};
 use crate::map::ExpandSpec;
 use crate::quality::ValidatorSpec;
 
@@ -162,6 +164,10 @@ impl fmt::Display for Condition {
     }
 }
 
+/// The future an async node's shim returns: it owns everything the call needs (its arguments
+/// are taken out of [`Args`] before the future is made), so it can run on any thread.
+pub type NodeFuture = Pin<Box<dyn Future<Output = CallResult> + Send + 'static>>;
+
 /// The function that runs a node: reads its arguments from [`Args`] and returns its value.
 #[derive(Clone)]
 pub enum Call {
@@ -169,14 +175,47 @@ pub enum Call {
     Fn(fn(&mut Args<'_>) -> CallResult),
     /// A closure, for nodes made at run time.
     Dynamic(Arc<dyn Fn(&mut Args<'_>) -> CallResult + Send + Sync>),
+    /// The shim of an `async fn` node: takes its arguments (as `Arc`s or owned values) out of
+    /// [`Args`] and returns the future of the call. Runs only under the async executor.
+    Async(fn(&mut Args<'_>) -> NodeFuture),
+    /// An async closure, for async nodes made at run time (see [`NodeSpec::dynamic_async`]).
+    DynamicAsync(Arc<dyn Fn(&mut Args<'_>) -> NodeFuture + Send + Sync>),
 }
 
 impl Call {
+    /// Whether the call returns a future (an `async fn` node), which only the async executor
+    /// can run.
+    pub fn is_async(&self) -> bool {
+        matches!(self, Call::Async(_) | Call::DynamicAsync(_))
+    }
+
+    /// Whether the call was made at run time, so its output type is checked after each call.
+    pub(crate) fn is_dynamic(&self) -> bool {
+        matches!(self, Call::Dynamic(_) | Call::DynamicAsync(_))
+    }
+
+    /// Runs a synchronous call. An async call cannot run here: the graph checks (H040) keep
+    /// async nodes out of drivers whose executor is not async, so this is an error, not a panic.
     #[inline]
     pub(crate) fn invoke(&self, args: &mut Args<'_>) -> CallResult {
         match self {
             Call::Fn(f) => f(args),
             Call::Dynamic(f) => f(args),
+            Call::Async(_) | Call::DynamicAsync(_) => Err(NodeError::Failed(
+                "an async node cannot run under a synchronous executor".into(),
+            )),
+        }
+    }
+
+    /// Starts a call: an async call returns its future, a synchronous one is `None` (run it with
+    /// [`invoke`](Call::invoke) where blocking is allowed).
+    #[cfg(feature = "async")]
+    #[inline]
+    pub(crate) fn start(&self, args: &mut Args<'_>) -> Option<NodeFuture> {
+        match self {
+            Call::Async(f) => Some(f(args)),
+            Call::DynamicAsync(f) => Some(f(args)),
+            Call::Fn(_) | Call::Dynamic(_) => None,
         }
     }
 }
@@ -186,6 +225,8 @@ impl fmt::Debug for Call {
         f.write_str(match self {
             Call::Fn(_) => "Call::Fn",
             Call::Dynamic(_) => "Call::Dynamic",
+            Call::Async(_) => "Call::Async",
+            Call::DynamicAsync(_) => "Call::DynamicAsync",
         })
     }
 }
@@ -260,8 +301,23 @@ impl NodeSpec {
         output: TypeSpec,
         call: impl Fn(&mut Args<'_>) -> CallResult + Send + Sync + 'static,
     ) -> Self {
-        let name: String = name.into();
-        let location = std::panic::Location::caller();
+        let call = Call::Dynamic(Arc::new(call));
+        NodeSpec::made_at_run_time(
+            name.into(),
+            params,
+            output,
+            call,
+            std::panic::Location::caller(),
+        )
+    }
+
+    fn made_at_run_time(
+        name: String,
+        params: Vec<ParamSpec>,
+        output: TypeSpec,
+        call: Call,
+        location: &'static std::panic::Location<'static>,
+    ) -> Self {
         NodeSpec {
             function: Cow::Owned(name.clone()),
             name: Cow::Owned(name),
@@ -276,10 +332,52 @@ impl NodeSpec {
             output,
             fallible: true,
             code_version: 0,
-            call: Call::Dynamic(Arc::new(call)),
+            call,
             validators: Cow::Borrowed(&[]),
             expand: None,
         }
+    }
+
+    /// An async node made at run time: like [`dynamic`](NodeSpec::dynamic), but `call` takes
+    /// what it needs out of [`Args`] and returns a future (a [`NodeFuture`]) that computes the
+    /// value. Such a node runs only under the async executor.
+    ///
+    /// ```
+    /// # #[cfg(feature = "async")] {
+    /// use hamilton_core::prelude::*;
+    /// use hamilton_core::{NodeSpec, ParamKind, ParamSpec, TypeSpec, Value};
+    ///
+    /// let doubled = NodeSpec::dynamic_async(
+    ///     "doubled",
+    ///     vec![ParamSpec::new("x", TypeSpec::of::<i64>(""), ParamKind::Arc)],
+    ///     TypeSpec::of::<i64>(""),
+    ///     |args| {
+    ///         // Take the arguments now; the future owns them.
+    ///         let x = args.arc::<i64>(0);
+    ///         Box::pin(async move { Ok(Value::new(*x? * 2)) })
+    ///     },
+    /// );
+    /// let dr = Driver::builder().with_node(doubled).with_executor(Executor::Async).build().unwrap();
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let out = runtime.block_on(dr.execute_async(&["doubled"], Inputs::new().with("x", 21_i64)));
+    /// assert_eq!(*out.unwrap().get::<i64>("doubled").unwrap(), 42);
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn dynamic_async(
+        name: impl Into<String>,
+        params: Vec<ParamSpec>,
+        output: TypeSpec,
+        call: impl Fn(&mut Args<'_>) -> NodeFuture + Send + Sync + 'static,
+    ) -> Self {
+        let call = Call::DynamicAsync(Arc::new(call));
+        NodeSpec::made_at_run_time(
+            name.into(),
+            params,
+            output,
+            call,
+            std::panic::Location::caller(),
+        )
     }
 
     /// Where the function is: node and function name, module and `file:line`.

@@ -166,6 +166,23 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     }
+    if let Some(token) = &func.sig.asyncness {
+        let m = &meta.modifiers;
+        if m.parameterize.is_some()
+            || !m.inject.is_empty()
+            || m.extract_columns.is_some()
+            || m.fields.is_some()
+            || m.does.is_some()
+        {
+            errors.spanned(
+                token,
+                "an `async fn` node cannot use a function modifier (`#[parameterize]`, \
+                 `#[inject]`, `#[extract_columns]`, `#[extract_fields]`, `#[unpack_fields]`, \
+                 `#[does]`) yet: make the node a plain `fn`, or compute the value in an async \
+                 node and transform it in a plain one",
+            );
+        }
+    }
     if fn_name.contains("__") {
         func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
     }
@@ -399,7 +416,10 @@ fn registration(
             None => meta.doc.clone(),
         };
         let (own_tags, tags_ref) = node_tags(name);
-        let shim = shim(&alias, params, &node.bindings, output);
+        let (shim, call) = match &func.sig.asyncness {
+            Some(token) => (async_shim(&alias, token, params, output), quote!(Async)),
+            None => (shim(&alias, params, &node.bindings, output), quote!(Fn)),
+        };
         let param_specs = param_specs(params, &node.bindings);
         let n_params = param_specs.len();
         let (params_static, params_ref) = static_list(
@@ -427,7 +447,7 @@ fn registration(
                     output: __h::TypeSpec::of::<#out_ty>(#out_spelled),
                     fallible: #fallible,
                     code_version: #version,
-                    call: __h::Call::Fn(__hamilton_shim),
+                    call: __h::Call::#call(__hamilton_shim),
                     validators: __h::Cow::Borrowed(#validators_ref),
                     expand: #expand,
                 };
@@ -754,23 +774,11 @@ fn shim(
         let j = next_spec;
         next_spec += 1;
         let default = p.default.as_ref();
-        // `Option` and `Arc` parameters are built through `__h::StdOption` / `__h::StdArc`,
+        // `Option` and `Arc` parameters are built through `__h::std_option` / `__h::std_arc`,
         // spanned on the parameter's type: a type of the user's own that shadows the name is
         // reported there, once.
-        let option = |value: TokenStream| {
-            let (first, last) = first_last(ty);
-            let v = format_ident!("__v", span = first);
-            let open = quote_spanned!(first=> __h::std_option::<);
-            let close = quote_spanned!(last=> , _>(#v));
-            quote!({ let #v = #value; #open #ty #close })
-        };
-        let arc = |arc_ty: &syn::Type, value: TokenStream| {
-            let (first, last) = first_last(arc_ty);
-            let v = format_ident!("__v", span = first);
-            let open = quote_spanned!(first=> __h::std_arc::<);
-            let close = quote_spanned!(last=> , _>(#v));
-            quote!({ let #v = #value; #open #arc_ty #close })
-        };
+        let option = |value: TokenStream| std_option(ty, value);
+        let arc = std_arc;
         let (some, none) =
             (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
         match (p.kind, default) {
@@ -844,17 +852,7 @@ fn shim(
         Some(e) => quote!(__fo.wrap_result::<#e>),
         None => quote!(__fo.wrap),
     };
-    // Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
-    let alias_error = (output.fallible && output.error_ty.is_none()).then(|| {
-        quote! {
-            #[diagnostic::on_unimplemented(
-                message = "`{Self}` is read as a fallible return: a type named `Result` or `PolarsResult` must be an alias of `std::result::Result`",
-                note = "for a value that is not a `std::result::Result`, use a type name other than `Result`"
-            )]
-            trait __HamiltonResult { type Error; }
-            impl<T, E> __HamiltonResult for ::core::result::Result<T, E> { type Error = E; }
-        }
-    });
+    let alias_error = alias_error(output);
     let reborrow =
         if borrowed.is_empty() { quote!() } else { quote!(let __args: &__h::Args<'_> = &*__args;) };
     quote! {
@@ -868,6 +866,171 @@ fn shim(
             #wrap(#fn_ident(#(#names),*))
         }
     }
+}
+
+/// `{ let __v = value; __h::std_option::<ty, _>(__v) }`, spanned on the parameter's type `ty`:
+/// a type of the user's own that shadows `Option` is reported there, once.
+fn std_option(ty: &syn::Type, value: TokenStream) -> TokenStream {
+    let (first, last) = first_last(ty);
+    let v = format_ident!("__v", span = first);
+    let open = quote_spanned!(first=> __h::std_option::<);
+    let close = quote_spanned!(last=> , _>(#v));
+    quote!({ let #v = #value; #open #ty #close })
+}
+
+/// As [`std_option`], for an `Arc` spelled `arc_ty` (through `__h::std_arc`).
+fn std_arc(arc_ty: &syn::Type, value: TokenStream) -> TokenStream {
+    let (first, last) = first_last(arc_ty);
+    let v = format_ident!("__v", span = first);
+    let open = quote_spanned!(first=> __h::std_arc::<);
+    let close = quote_spanned!(last=> , _>(#v));
+    quote!({ let #v = #value; #open #arc_ty #close })
+}
+
+/// The shim of an `async fn` node (DESIGN §7): takes every argument out of `Args` through its
+/// form as an owned value (`Arc<T>` for `&T` and `Option<&T>`), moves them into the future it
+/// returns, and only inside that future borrows the `&T` parameters from the `Arc`s it owns. The
+/// future is `'static` and runs on any thread of the runtime. Same checks, forms and fully
+/// qualified paths as [`shim`]: a type that cannot be a value gets one error.
+fn async_shim(
+    fn_ident: &syn::Ident,
+    asyncness: &syn::token::Async,
+    params: &[Param],
+    output: &Output,
+) -> TokenStream {
+    let indexed: Vec<(usize, &Param)> = params.iter().enumerate().collect();
+    let checks = checks(&indexed, output);
+    // In a function of its own: an error in the shim's body would hide the others there.
+    let feature = quote_spanned!(asyncness.span=> fn __hamilton_async_feature() {
+        __h::require_async_feature::<()>();
+    });
+    let mut taken = Vec::new();
+    let mut borrowed = Vec::new();
+    let mut names = Vec::new();
+    let mut names_taken = Vec::new();
+    let (some, none) = (quote!(::core::option::Option::Some), quote!(::core::option::Option::None));
+    for (i, p) in params.iter().enumerate() {
+        let var = format_ident!("__p{}", i);
+        let held = format_ident!("__a{}", i);
+        let form = format_ident!("__f{}", i);
+        let by_ref = matches!(p.kind, Kind::Ref | Kind::OptionRef);
+        names_taken.push(if by_ref { held.clone() } else { var.clone() });
+        let ty = &p.ty;
+        let default = p.default.as_ref();
+        names.push(var.clone());
+        match (p.kind, default) {
+            (Kind::Owned, None) => taken.push(quote!(let #var: #ty = #form.owned(__args, #i)?;)),
+            (Kind::Owned, Some(d)) => taken.push(quote! {
+                let #var: #ty = match #form.owned_opt(__args, #i)? { #some(v) => v, #none => #d };
+            }),
+            (Kind::Arc, None) => {
+                let value = std_arc(ty, quote!(#form.arc(__args, #i)?));
+                taken.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::Arc, Some(d)) => {
+                let value = std_arc(ty, quote!(v));
+                taken.push(quote! {
+                    let #var: #ty = match #form.arc_opt(__args, #i)? { #some(v) => #value, #none => #d };
+                })
+            }
+            (Kind::OptionOwned, _) => {
+                let value = std_option(ty, quote!(#form.owned_opt(__args, #i)?));
+                taken.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::OptionArc, _) => {
+                let arc_ty = signature::option_inner(ty).unwrap_or(ty);
+                let each = std_arc(arc_ty, quote!(v));
+                let value = std_option(
+                    ty,
+                    quote! {
+                        match #form.arc_opt(__args, #i)? { #some(v) => #some(#each), #none => #none }
+                    },
+                );
+                taken.push(quote!(let #var: #ty = #value;))
+            }
+            (Kind::Ref, None) => {
+                taken.push(quote!(let #held = #form.arc(__args, #i)?;));
+                borrowed.push(quote!(let #var: #ty = &*#held;));
+            }
+            (Kind::Ref, Some(d)) => {
+                // Borrowed as the parameter's type, spanned on the expression: a default of the
+                // wrong type is reported there.
+                let slot = format_ident!("__d{}", i, span = d.span());
+                let borrow = quote_spanned!(d.span()=> { #slot = #d; &#slot });
+                taken.push(quote!(let #held = #form.arc_opt(__args, #i)?;));
+                borrowed.push(quote! {
+                    let #slot;
+                    let #var: #ty = match &#held {
+                        #some(v) => &**v,
+                        #none => #borrow,
+                    };
+                });
+            }
+            (Kind::OptionRef, _) => {
+                // Re-wrapped as `Option<&T>` as written, so that `&String` coerces to `&str`.
+                taken.push(quote!(let #held = #form.arc_opt(__args, #i)?;));
+                let reference = signature::option_inner(ty).unwrap_or(ty);
+                let value = std_option(
+                    ty,
+                    quote! {{
+                        let v: ::core::option::Option<#reference> =
+                            match &#held { #some(v) => #some(&**v), #none => #none };
+                        v
+                    }},
+                );
+                borrowed.push(quote!(let #var: #ty = #value;));
+            }
+            (Kind::Collect, _) => {
+                // As in the plain shim: built through `__h::hamilton_collect`, spanned on the type.
+                let (first, last) = first_last(ty);
+                let v = format_ident!("__v", span = first);
+                let open = quote_spanned!(first=> __h::hamilton_collect::<);
+                let close = quote_spanned!(last=> , _>(#v));
+                taken.push(quote! {
+                    let #var: #ty = { let #v = #form.collect(__args, #i)?; #open #ty #close };
+                });
+            }
+        }
+    }
+    let wrap = match error_type(output) {
+        Some(e) => quote!(__fo.wrap_result::<#e>),
+        None => quote!(__fo.wrap),
+    };
+    let alias_error = alias_error(output);
+    // Spanned on `async`: a future that is not `Send` is reported there, with the value held
+    // across an `.await` that makes it so.
+    let future = quote_spanned!(asyncness.span=> __h::boxed_future(async move {
+        let (#(#names_taken,)*) = __taken?;
+        #(#borrowed)*
+        #wrap(#fn_ident(#(#names),*).await)
+    }));
+    quote! {
+        #feature
+        #[allow(unused_variables, unused_mut, clippy::all)]
+        fn __hamilton_shim(__args: &mut __h::Args<'_>) -> __h::NodeFuture {
+            #alias_error
+            #checks
+            let __taken = (|| -> ::core::result::Result<_, __h::NodeError> {
+                #(#taken)*
+                ::core::result::Result::Ok((#(#names_taken,)*))
+            })();
+            #future
+        }
+    }
+}
+
+/// Names the error type of a `Result` alias (`io::Result<T>`), whose `E` is not written.
+fn alias_error(output: &Output) -> Option<TokenStream> {
+    (output.fallible && output.error_ty.is_none()).then(|| {
+        quote! {
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` is read as a fallible return: a type named `Result` or `PolarsResult` must be an alias of `std::result::Result`",
+                note = "for a value that is not a `std::result::Result`, use a type name other than `Result`"
+            )]
+            trait __HamiltonResult { type Error; }
+            impl<T, E> __HamiltonResult for ::core::result::Result<T, E> { type Error = E; }
+        }
+    })
 }
 
 /// Compile-time checks on the user's types: values are `Send + Sync + 'static`, by-value

@@ -34,9 +34,13 @@ use proc_macro::TokenStream;
 /// - Generated code names everything by its full path and calls the function through an alias,
 ///   so the user's names (a `None` variant in scope, `#![no_implicit_prelude]`, a function named
 ///   `__hamilton_shim`) change nothing.
+/// - `async fn` (with hamilton-core's `async` feature): the shim takes the arguments out as
+///   `Arc`s or owned values into the future it returns, so `&T` parameters borrow from the
+///   future itself; the future must be `Send`.
 ///
 /// Compile errors, each at the offending token: generics, `self`, `Self`, a function without a
-/// body, `impl Trait`, patterns, `&mut`, `async`, a missing return type, `-> !`, a returned
+/// body, `impl Trait`, patterns, `&mut`, `async` without the
+/// `async` feature, a missing return type, `-> !`, a returned
 /// borrow (`-> &str`), unsized values (`str`, `[T]`, `dyn Trait`), a name ending in `__`,
 /// `#[cfg]` on a parameter (or `#[default]` through `cfg_attr`), unknown or repeated keys,
 /// `#[default]` on an `Option`, and `#[node]` on anything but a function. After an attribute that

@@ -407,13 +407,6 @@ pub(crate) fn read_params(sig: &mut Signature, errors: &mut Errors) -> Vec<Param
 
 /// Checks the parts of the signature other than the parameters.
 pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
-    if let Some(a) = &sig.asyncness {
-        errors.spanned(
-            a,
-            "`async fn` nodes are not supported yet (this version runs nodes on a sequential \
-             executor): make it a plain `fn`",
-        );
-    }
     if let Some(u) = &sig.unsafety {
         errors.spanned(
             u,

@@ -1,8 +1,10 @@
 //! Integration tests of hamilton-core: one module per behaviour.
 
+mod asynchronous;
 mod config;
 mod error_codes;
 mod execution;
+mod executor_equivalence;
 mod features;
 mod hooks;
 mod lineage;

@@ -524,7 +524,9 @@ fn a_format_that_cannot_make_the_node_type_names_both() {
     assert_eq!(err.codes(), ["H061"]);
     let msg = err.to_string();
     assert!(
-        msg.contains("the `csv` saver cannot write `Vec<i32>`, the type of node `numbers`"),
+        msg.contains(
+            "error[H061]: the `csv` saver cannot write `Vec<i32>`, the type of node `numbers`"
+        ),
         "{msg}"
     );
     assert!(
@@ -564,7 +566,7 @@ fn bad_parameters_are_all_reported_before_anything_runs() {
     let msg = err.to_string();
     assert!(msg.contains("parameter `path` of saver `save_a` (csv, declared at "), "{msg}");
     assert!(msg.contains("missing; the `csv` adapter requires it"), "{msg}");
-    assert!(msg.contains("parameter `seperator` of saver `save_a`"), "{msg}");
+    assert!(msg.contains("error[H062]: parameter `seperator` of saver `save_a`"), "{msg}");
     assert!(msg.contains("unknown to the `csv` adapter, which accepts: path, separator, include_header\n  help: did you mean `separator`?"), "{msg}");
     assert!(msg.contains("its source `count` is a usize, but parameters take a String"), "{msg}");
     assert!(files_in(&d).is_empty());
@@ -615,7 +617,10 @@ fn saver_ids_must_be_new_and_distinct() {
         .unwrap_err();
     assert_eq!(err.codes(), ["H063", "H063"]);
     let msg = err.to_string();
-    assert!(msg.contains("two materializers add node `out`"), "{msg}");
+    assert!(
+        msg.contains("error[H063]: cannot materialize: two materializers add node `out`"),
+        "{msg}"
+    );
     assert!(msg.contains("a node named `high` already exists"), "{msg}");
 }
 

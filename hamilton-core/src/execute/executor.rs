@@ -42,6 +42,11 @@ pub enum Executor {
         /// The most threads one `execute` uses, the caller's included.
         threads: usize,
     },
+    /// `async fn` nodes are awaited concurrently on the caller's tokio runtime, synchronous
+    /// nodes run on its blocking pool (feature `async`). Run such a driver with
+    /// [`Driver::execute_async`](crate::Driver::execute_async); `execute` is an error (H041).
+    #[cfg(feature = "async")]
+    Async,
 }
 
 impl Executor {
@@ -49,6 +54,15 @@ impl Executor {
     pub fn parallel() -> Self {
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Executor::Parallel { threads }
+    }
+
+    /// Whether this executor awaits `async fn` nodes (the others reject them at build, H040).
+    pub(crate) fn awaits(self) -> bool {
+        #[cfg(feature = "async")]
+        if self == Executor::Async {
+            return true;
+        }
+        false
     }
 
     /// Runs `plan` with this executor, as run `run`.
@@ -65,6 +79,14 @@ impl Executor {
             Executor::Parallel { threads } => {
                 parallel::run(graph, plan, inputs, overrides, threads, run)
             }
+            #[cfg(feature = "async")]
+            Executor::Async => Err(Error::Invalid(crate::error::Problems(vec![
+                crate::error::Problem::WrongEntryPoint {
+                    executor: "Executor::Async".to_string(),
+                    called: "execute",
+                    instead: "execute_async",
+                },
+            ]))),
         }
     }
 }

@@ -6,6 +6,8 @@
 
 pub(crate) mod access;
 pub(crate) mod args;
+#[cfg(feature = "async")]
+pub(crate) mod asynchronous;
 pub(crate) mod block;
 pub(crate) mod executor;
 pub(crate) mod node;

@@ -104,7 +104,7 @@ fn invoke(
     }
 }
 
-fn cause_of(e: NodeError) -> Cause {
+pub(crate) fn cause_of(e: NodeError) -> Cause {
     match e {
         NodeError::Failed(e) => Cause::Returned(e),
         NodeError::Validation(failed) => Cause::Validation(failed),

@@ -197,10 +197,7 @@ pub(crate) fn plan(graph: &Graph, shape: &Shape, threads: usize) -> Result<Plan,
         steps.push(Step {
             node: i,
             call: spec.call.clone(),
-            declared: match spec.call {
-                Call::Fn(_) => None,
-                Call::Dynamic(_) => Some(spec.output.id),
-            },
+            declared: spec.call.is_dynamic().then_some(spec.output.id),
             out: slot_of[i as usize],
             args: (start, args.len() as u32),
             release: (0, 0),
@@ -422,10 +419,7 @@ fn plan_block<C: Fn(u32) -> bool>(
         steps.push(Step {
             node: m,
             call: spec.call.clone(),
-            declared: match spec.call {
-                Call::Fn(_) => None,
-                Call::Dynamic(_) => Some(spec.output.id),
-            },
+            declared: spec.call.is_dynamic().then_some(spec.output.id),
             out: local_of[&m],
             args: (start, inner_args.len() as u32),
             release: (0, 0),
