@@ -886,9 +886,11 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
     println!("|---|---|---:|---:|---:|---:|---:|");
     for (reads_x, nodes) in [(false, "`w_i() = i`"), (true, "`w_i(x: &u64) = x + i`")] {
         let mut medians = Vec::new();
-        for (name, executor) in
-            [("Sequential", Executor::Sequential), ("Parallel", Executor::parallel())]
-        {
+        for (name, executor) in [
+            ("Sequential", Executor::Sequential),
+            ("Parallel, 1 thread", Executor::Parallel { threads: 1 }),
+            ("Parallel", Executor::parallel()),
+        ] {
             let dr = w4::wide_driver(WIDE, reads_x, executor);
             let x = if reads_x { 7 } else { 0 };
             let input = || if reads_x { Inputs::new().with("x", 7_u64) } else { Inputs::new() };
@@ -916,7 +918,7 @@ fn w4(rules: Rules, wide_rules: Rules, report: &mut Report) {
             );
             medians.push(s.median);
         }
-        let ratio = medians[1].as_secs_f64() / medians[0].as_secs_f64();
+        let ratio = medians[2].as_secs_f64() / medians[0].as_secs_f64();
         report.target(
             format!("W4 wide ({nodes}) Parallel / Sequential"),
             ratio,

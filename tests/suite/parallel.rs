@@ -474,3 +474,53 @@ fn overrides_inputs_and_optional_values_work_as_under_sequential() {
         dr.execute_with(&["left"], Inputs::new(), Overrides::new().with("left", false)).unwrap();
     assert!(!*out.get::<bool>("left").unwrap());
 }
+
+/// A value that counts its clones (its own counter: tests run concurrently).
+struct Counted(u32);
+
+static CLONES: AtomicUsize = AtomicUsize::new(0);
+
+impl Clone for Counted {
+    fn clone(&self) -> Self {
+        CLONES.fetch_add(1, Ordering::SeqCst);
+        Counted(self.0)
+    }
+}
+
+mod moves {
+    use super::*;
+
+    #[node]
+    fn made(seed: &u32) -> Counted {
+        Counted(*seed)
+    }
+
+    #[node]
+    fn reader(made: &Counted) -> u32 {
+        made.0
+    }
+
+    #[node]
+    fn taker(made: Counted, reader: u32) -> u32 {
+        made.0 + reader
+    }
+
+    hamilton_core::module!();
+}
+
+#[test]
+fn a_by_value_parameter_moves_the_value_once_no_other_reader_holds_it() {
+    let dr =
+        Driver::builder().with_modules([moves::MODULE]).with_executor(parallel(2)).build().unwrap();
+    // `taker` runs after `reader` (it needs `reader`'s value), so it holds the only reference.
+    let before = CLONES.load(Ordering::SeqCst);
+    let out = dr.execute(&["taker"], Inputs::new().with("seed", 5_u32)).unwrap();
+    assert_eq!(*out.get::<u32>("taker").unwrap(), 10);
+    assert_eq!(CLONES.load(Ordering::SeqCst) - before, 0, "the last reader moves the value");
+
+    // Requested as an output too: the value must survive, so `taker` gets a clone.
+    let before = CLONES.load(Ordering::SeqCst);
+    let out = dr.execute(&["taker", "made"], Inputs::new().with("seed", 5_u32)).unwrap();
+    assert_eq!(out.get::<Counted>("made").unwrap().0, 5);
+    assert_eq!(CLONES.load(Ordering::SeqCst) - before, 1);
+}

@@ -1,9 +1,10 @@
 //! The parallel executor: the ready steps of a plan run on several threads at once.
 //!
-//! Shape (DESIGN §7): every slot is written once by its producer and read by its consumers; an
-//! atomic count of remaining consumers per slot lets the last one move the value out (or drop
-//! it right after its call), so intermediates die as early as under the sequential executor. An
-//! atomic count of unfinished dependencies per step feeds a ready stack: the thread that
+//! Shape (DESIGN §7): a step's producer hands its value to each reader in that reader's own
+//! argument cell (shared clones of one [`Value`], the last cell getting the original), so no two
+//! threads ever lock the same cell at once and no count of remaining readers is needed: the
+//! value dies when the last reader has run, as under the sequential executor, and a by-value
+//! parameter moves it when no other reader still holds it. An atomic count of unfinished dependencies per step feeds a ready stack: the thread that
 //! finishes a step's last dependency makes it ready, keeps one ready step for itself and pushes
 //! the others. A thread takes from a long stack in small batches and counts its finished steps
 //! in one atomic subtraction per batch, so thousands of tiny nodes do not queue up on one lock;
@@ -34,7 +35,7 @@ const INLINE_ARGS: usize = 8;
 /// A thread takes `1 / BATCH_DIVISOR` of the shared ready stack at a time (at least one step,
 /// at most [`MAX_BATCH`]): one at a time until more than `2 * BATCH_DIVISOR` steps wait.
 const BATCH_DIVISOR: usize = 64;
-const MAX_BATCH: usize = 32;
+const MAX_BATCH: usize = 8;
 
 /// What one thread holds: ready steps it took, and steps it finished but has not yet counted.
 struct Local {
@@ -49,8 +50,11 @@ pub(crate) struct Schedule {
     /// Per step: the range of its dependent steps in `users`.
     users_start: Vec<u32>,
     users: Vec<u32>,
-    /// Per slot: how many steps read it, plus one when it is requested (then it never dies).
-    consumers: Vec<u32>,
+    /// Per slot: the range of its readers in `readers` (indices into the plan's arguments).
+    readers_start: Vec<u32>,
+    readers: Vec<u32>,
+    /// Per slot: whether the request asks for it.
+    requested: Vec<bool>,
     /// Steps whose arguments are all preloaded, in plan order.
     roots: Vec<u32>,
 }
@@ -61,15 +65,27 @@ impl Schedule {
         for (s, step) in plan.steps.iter().enumerate() {
             producer[step.out as usize] = s as u32;
         }
-        let mut consumers = vec![0u32; plan.slots];
+        let mut requested = vec![false; plan.slots];
         for &(slot, _) in &plan.outputs {
-            consumers[slot as usize] = 1;
+            requested[slot as usize] = true;
+        }
+        let mut readers_start = vec![0u32; plan.slots + 1];
+        for arg in plan.args.iter().filter(|a| a.slot != ArgRef::ABSENT) {
+            readers_start[arg.slot as usize + 1] += 1;
+        }
+        for slot in 0..plan.slots {
+            readers_start[slot + 1] += readers_start[slot];
+        }
+        let mut fill = readers_start.clone();
+        let mut readers = vec![0u32; readers_start[plan.slots] as usize];
+        for (k, arg) in plan.args.iter().enumerate().filter(|(_, a)| a.slot != ArgRef::ABSENT) {
+            readers[fill[arg.slot as usize] as usize] = k as u32;
+            fill[arg.slot as usize] += 1;
         }
         let mut indegree = vec![0u32; plan.steps.len()];
         let mut users_count = vec![0u32; plan.steps.len() + 1];
         for (s, step) in plan.steps.iter().enumerate() {
             for arg in plan.args_of(step).iter().filter(|a| a.slot != ArgRef::ABSENT) {
-                consumers[arg.slot as usize] += 1;
                 let p = producer[arg.slot as usize];
                 if p != u32::MAX {
                     indegree[s] += 1;
@@ -93,7 +109,12 @@ impl Schedule {
             }
         }
         let roots = (0..plan.steps.len() as u32).filter(|&s| indegree[s as usize] == 0).collect();
-        Schedule { indegree, users_start, users, consumers, roots }
+        Schedule { indegree, users_start, users, readers_start, readers, requested, roots }
+    }
+
+    fn readers_of(&self, slot: u32) -> &[u32] {
+        &self.readers[self.readers_start[slot as usize] as usize
+            ..self.readers_start[slot as usize + 1] as usize]
     }
 
     fn users_of(&self, step: u32) -> &[u32] {
@@ -116,11 +137,12 @@ struct Run<'a> {
     plan: &'a Plan,
     schedule: &'a Schedule,
     id: RunId,
-    slots: Vec<Mutex<Option<Value>>>,
+    /// Per argument of the plan: the value handed to that one reader, taken when it runs.
+    cells: Vec<Mutex<Option<Value>>>,
+    /// Per slot: the value, kept only when the request asks for it.
+    requested: Vec<Mutex<Option<Value>>>,
     /// Per step: dependencies not yet computed.
     pending: Vec<AtomicU32>,
-    /// Per slot: consumers that have not yet gathered it.
-    consumers: Vec<AtomicU32>,
     /// Steps not yet finished.
     remaining: AtomicUsize,
     queue: Mutex<Queue>,
@@ -155,9 +177,9 @@ pub(crate) fn run(
         plan,
         schedule,
         id: RunId::next(),
-        slots: (0..plan.slots).map(|_| Mutex::new(None)).collect(),
+        cells: (0..plan.args.len()).map(|_| Mutex::new(None)).collect(),
+        requested: (0..plan.slots).map(|_| Mutex::new(None)).collect(),
         pending: schedule.indegree.iter().map(|&d| AtomicU32::new(d)).collect(),
-        consumers: schedule.consumers.iter().map(|&c| AtomicU32::new(c)).collect(),
         remaining: AtomicUsize::new(plan.steps.len()),
         queue: Mutex::new(Queue { ready: Vec::new(), sleeping: 0, done: plan.steps.is_empty() }),
         wake: Condvar::new(),
@@ -168,7 +190,9 @@ pub(crate) fn run(
         max_helpers: threads.max(1) - 1,
     };
     preload(graph, plan, inputs, overrides, |slot, value| {
-        *run.slots[slot as usize].get_mut().unwrap_or_else(PoisonError::into_inner) = value;
+        if let Some(value) = value {
+            run.hand_out(slot, value);
+        }
     });
 
     if !plan.steps.is_empty() {
@@ -186,9 +210,9 @@ pub(crate) fn run(
     if let Some(error) = run.error.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
         return Err(error);
     }
-    let slots = &mut run.slots;
+    let requested = &mut run.requested;
     Ok(outputs(graph, plan, |slot| {
-        slots[slot as usize].get_mut().unwrap_or_else(PoisonError::into_inner).clone()
+        requested[slot as usize].get_mut().unwrap_or_else(PoisonError::into_inner).clone()
     }))
 }
 
@@ -304,11 +328,11 @@ impl<'a> Run<'a> {
         let call = NodeCall::of(step, self.id);
         let result = if refs.len() <= INLINE_ARGS {
             let mut values: [Option<Value>; INLINE_ARGS] = Default::default();
-            self.gather(refs, &mut values[..refs.len()]);
+            self.gather(step.args, &mut values[..refs.len()]);
             node::run(self.graph, &call, step, &mut Args::gathered(&mut values[..refs.len()]))
         } else {
             let mut values = vec![None; refs.len()];
-            self.gather(refs, &mut values);
+            self.gather(step.args, &mut values);
             node::run(self.graph, &call, step, &mut Args::gathered(&mut values))
         };
         // The gathered arguments are dropped here: a value whose last consumer this was dies now.
@@ -325,7 +349,7 @@ impl<'a> Run<'a> {
                 return false;
             }
         };
-        *lock(&self.slots[step.out as usize]) = Some(value);
+        self.hand_out(step.out, value);
 
         let mut keep = None;
         let mut share = Vec::new();
@@ -347,18 +371,26 @@ impl<'a> Run<'a> {
         true
     }
 
-    /// Reads each argument of a step into `values`: the last consumer of a slot moves its value
-    /// out, the others share it.
-    fn gather(&self, refs: &[ArgRef], values: &mut [Option<Value>]) {
-        for (r, value) in refs.iter().zip(values) {
-            if r.slot == ArgRef::ABSENT {
-                continue;
+    /// Gives `value` (of `slot`) to each of its readers, in that reader's own argument cell,
+    /// and keeps it when it is requested. The last cell gets the value itself, the others share
+    /// it: it dies when the last reader has run, with no count of readers to keep.
+    fn hand_out(&self, slot: u32, value: Value) {
+        if self.schedule.requested[slot as usize] {
+            *lock(&self.requested[slot as usize]) = Some(value.clone());
+        }
+        if let [rest @ .., last] = self.schedule.readers_of(slot) {
+            for &k in rest {
+                *lock(&self.cells[k as usize]) = Some(value.clone());
             }
-            // Counted under the slot's lock: otherwise the last consumer could take the value
-            // between another consumer's count and its read.
-            let mut slot = lock(&self.slots[r.slot as usize]);
-            let last = self.consumers[r.slot as usize].fetch_sub(1, Ordering::AcqRel) == 1;
-            *value = if last { slot.take() } else { slot.clone() };
+            *lock(&self.cells[*last as usize]) = Some(value);
+        }
+    }
+
+    /// Takes a step's arguments out of their cells (an absent optional value stays `None`).
+    fn gather(&self, args: (u32, u32), values: &mut [Option<Value>]) {
+        let cells = &self.cells[args.0 as usize..args.1 as usize];
+        for (cell, value) in cells.iter().zip(values) {
+            *value = lock(cell).take();
         }
     }
 }
