@@ -166,37 +166,37 @@ pub(crate) fn node(args: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     }
-    if let Some(token) = &func.sig.asyncness {
-        let m = &meta.modifiers;
-        if m.parameterize.is_some()
-            || !m.inject.is_empty()
-            || m.extract_columns.is_some()
-            || m.fields.is_some()
-            || m.does.is_some()
-        {
-            errors.spanned(
-                token,
-                "an `async fn` node cannot use a function modifier (`#[parameterize]`, \
-                 `#[inject]`, `#[extract_columns]`, `#[extract_fields]`, `#[unpack_fields]`, \
-                 `#[does]`) yet: make the node a plain `fn`, or compute the value in an async \
-                 node and transform it in a plain one",
-            );
-        }
+    let m = &meta.modifiers;
+    let modified = m.parameterize.is_some()
+        || !m.inject.is_empty()
+        || m.extract_columns.is_some()
+        || m.fields.is_some()
+        || m.does.is_some();
+    if let Some(token) = &func.sig.asyncness
+        && modified
+    {
+        errors.spanned(
+            token,
+            "an `async fn` node cannot use a function modifier (`#[parameterize]`, `#[inject]`, \
+             `#[extract_columns]`, `#[extract_fields]`, `#[unpack_fields]`, `#[does]`) yet: make \
+             the node a plain `fn`, or compute the value in an async node and transform it in a \
+             plain one",
+        );
     }
     if fn_name.contains("__") {
         func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
     }
-    if let Some(span) = materializers.first_span() {
-        if planned.len() > 1
-            || meta.modifiers.extract_columns.is_some()
-            || meta.modifiers.fields.is_some()
-        {
-            errors.push(syn::Error::new(
-                span,
-                "`#[load_from]` / `#[save_to]` apply to a function that makes one node; this one \
-                 makes several (a modifier): load or save in a function of its own",
-            ));
-        }
+    let makes_several = planned.len() > 1
+        || meta.modifiers.extract_columns.is_some()
+        || meta.modifiers.fields.is_some();
+    if let Some(span) = materializers.first_span()
+        && makes_several
+    {
+        errors.push(syn::Error::new(
+            span,
+            "`#[load_from]` / `#[save_to]` apply to a function that makes one node; this one \
+             makes several (a modifier): load or save in a function of its own",
+        ));
     }
     match (errors.is_empty(), &output, &name) {
         (true, Some(output), Some(name)) if !planned.is_empty() => {
