@@ -834,15 +834,8 @@ fn shim(
                 borrowed.push(quote!(let #var: #ty = #value;))
             }
             (Kind::Collect, _) => {
-                // Built through `__h::hamilton_collect`, spanned on the parameter's type: a type
-                // of the user's own named `Collect` is reported there, once.
-                let (first, last) = first_last(ty);
-                let v = format_ident!("__v", span = first);
-                let open = quote_spanned!(first=> __h::hamilton_collect::<);
-                let close = quote_spanned!(last=> , _>(#v));
-                owned.push(quote! {
-                    let #var: #ty = { let #v = #form.collect(__args, #i)?; #open #ty #close };
-                })
+                let value = hamilton_collect(ty, quote!(#form.collect(__args, #i)?));
+                owned.push(quote!(let #var: #ty = #value;))
             }
         }
     }
@@ -871,20 +864,27 @@ fn shim(
 /// `{ let __v = value; __h::std_option::<ty, _>(__v) }`, spanned on the parameter's type `ty`:
 /// a type of the user's own that shadows `Option` is reported there, once.
 fn std_option(ty: &syn::Type, value: TokenStream) -> TokenStream {
-    let (first, last) = first_last(ty);
-    let v = format_ident!("__v", span = first);
-    let open = quote_spanned!(first=> __h::std_option::<);
-    let close = quote_spanned!(last=> , _>(#v));
-    quote!({ let #v = #value; #open #ty #close })
+    through(quote!(std_option), ty, value)
 }
 
 /// As [`std_option`], for an `Arc` spelled `arc_ty` (through `__h::std_arc`).
 fn std_arc(arc_ty: &syn::Type, value: TokenStream) -> TokenStream {
-    let (first, last) = first_last(arc_ty);
+    through(quote!(std_arc), arc_ty, value)
+}
+
+/// As [`std_option`], for a `Collect<T>` parameter (through `__h::hamilton_collect`): a type of
+/// the user's own named `Collect` is reported at the parameter's type, once.
+fn hamilton_collect(ty: &syn::Type, value: TokenStream) -> TokenStream {
+    through(quote!(hamilton_collect), ty, value)
+}
+
+/// `{ let __v = value; __h::helper::<ty, _>(__v) }`, with the call spanned on `ty`.
+fn through(helper: TokenStream, ty: &syn::Type, value: TokenStream) -> TokenStream {
+    let (first, last) = first_last(ty);
     let v = format_ident!("__v", span = first);
-    let open = quote_spanned!(first=> __h::std_arc::<);
+    let open = quote_spanned!(first=> __h::#helper::<);
     let close = quote_spanned!(last=> , _>(#v));
-    quote!({ let #v = #value; #open #arc_ty #close })
+    quote!({ let #v = #value; #open #ty #close })
 }
 
 /// The shim of an `async fn` node (DESIGN §7): takes every argument out of `Args` through its
@@ -981,14 +981,8 @@ fn async_shim(
                 borrowed.push(quote!(let #var: #ty = #value;));
             }
             (Kind::Collect, _) => {
-                // As in the plain shim: built through `__h::hamilton_collect`, spanned on the type.
-                let (first, last) = first_last(ty);
-                let v = format_ident!("__v", span = first);
-                let open = quote_spanned!(first=> __h::hamilton_collect::<);
-                let close = quote_spanned!(last=> , _>(#v));
-                taken.push(quote! {
-                    let #var: #ty = { let #v = #form.collect(__args, #i)?; #open #ty #close };
-                });
+                let value = hamilton_collect(ty, quote!(#form.collect(__args, #i)?));
+                taken.push(quote!(let #var: #ty = #value;));
             }
         }
     }

@@ -266,18 +266,7 @@ impl Adapter for RunReport {
 
 /// Text for HTML (element content and attribute values).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::viz::xml_text(s)
 }
 
 /// A node's status on the page: from its calls (the worst one wins) or its role.

@@ -124,8 +124,13 @@ fn quote(s: &str) -> String {
     q
 }
 
-/// Text inside a DOT HTML-like label.
+/// Text inside a DOT HTML-like label: the same escapes as XML.
 fn html(s: &str) -> String {
+    xml(s)
+}
+
+/// Text inside XML or HTML (SVG, the run report): element content and attribute values.
+pub(crate) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -133,13 +138,9 @@ fn html(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
     out
-}
-
-/// Text inside XML (SVG): the same escapes as DOT's HTML labels.
-pub(crate) fn xml(s: &str) -> String {
-    html(s)
 }

@@ -53,6 +53,7 @@ use crate::error::{Error, Problem, Problems};
 use crate::graph::NodeKind;
 use crate::graph::lineage::Direction;
 use crate::values::{Inputs, Overrides};
+pub(crate) use dot::xml as xml_text;
 #[cfg(feature = "cli")]
 pub(crate) use view::short_type as short_type_name;
 use view::{Selection, View};
