@@ -504,14 +504,7 @@ impl fmt::Display for Problem {
             }
             Problem::InputTypeConflict { name, consumers } => {
                 write!(f, "external input `{name}` is wanted as different types")?;
-                for c in consumers {
-                    write!(
-                        f,
-                        "\n  {}: `{name}: {}` (needs {})",
-                        c.site, c.param_type, c.value_type
-                    )?;
-                }
-                Ok(())
+                consumer_lines(f, name, consumers)
             }
             Problem::Cycle { path } => {
                 // A long cycle shows its first nodes and how many more there are.
@@ -617,14 +610,7 @@ impl fmt::Display for Problem {
             }
             Problem::DeclaredInputType { name, declared, consumers } => {
                 write!(f, "input `{name}` is declared as {declared}, but its consumers need:")?;
-                for c in consumers {
-                    write!(
-                        f,
-                        "\n  {}: `{name}: {}` (needs {})",
-                        c.site, c.param_type, c.value_type
-                    )?;
-                }
-                Ok(())
+                consumer_lines(f, name, consumers)
             }
             Problem::UnusedConfigKey { key, suggestion } => {
                 write!(
@@ -843,11 +829,9 @@ impl fmt::Display for NodeFailure {
         match &self.cause {
             // A loader or saver names its node, path and cause itself (H064, H065).
             Cause::Returned(e) if e.is::<crate::io::IoFailure>() => e.fmt(f),
-            Cause::Returned(e) if e.is::<crate::MissingColumn>() => {
-                write!(f, "error[H070]: node `{}` ({site}) failed{on_item}: {e}", site.node)
-            }
             Cause::Returned(e) => {
-                write!(f, "error[H013]: node `{}` ({site}) failed{on_item}: {e}", site.node)
+                let code = returned_code(e);
+                write!(f, "error[{code}]: node `{}` ({site}) failed{on_item}: {e}", site.node)
             }
             Cause::Panicked(msg) => {
                 write!(f, "error[H014]: node `{}` ({site}) panicked{on_item}: {msg}", site.node)
@@ -944,11 +928,7 @@ impl Error {
         match self {
             Error::Invalid(p) => p.codes(),
             Error::NodeFailed(failure) => match &failure.cause {
-                Cause::Returned(e) if e.is::<crate::MissingColumn>() => vec!["H070"],
-                // A failed load or save has its own code (H064, H065).
-                Cause::Returned(e) => {
-                    vec![e.downcast_ref::<crate::io::IoFailure>().map_or("H013", |f| f.code())]
-                }
+                Cause::Returned(e) => vec![returned_code(e)],
                 Cause::Panicked(_) => vec!["H014"],
                 Cause::Validation(_) => vec!["H020"],
             },
@@ -1102,6 +1082,26 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// The code of a node's returned error: a failed load or save (H064, H065) and a missing
+/// column (H070) have their own, every other error is H013.
+fn returned_code(e: &crate::BoxError) -> &'static str {
+    if let Some(io) = e.downcast_ref::<crate::io::IoFailure>() {
+        io.code()
+    } else if e.is::<crate::MissingColumn>() {
+        "H070"
+    } else {
+        "H013"
+    }
+}
+
+/// One line per consumer: its site, the parameter as written and the value type it needs.
+fn consumer_lines(f: &mut fmt::Formatter<'_>, name: &str, consumers: &[Consumer]) -> fmt::Result {
+    for c in consumers {
+        write!(f, "\n  {}: `{name}: {}` (needs {})", c.site, c.param_type, c.value_type)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
