@@ -352,7 +352,10 @@ fn a_panicking_node_fails_the_run_naming_it_and_the_driver_stays_usable() {
 #[test]
 fn after_a_failure_no_new_node_starts() {
     // 200 independent nodes and a sink; one of them fails. Each records when it starts; after
-    // the failure, only nodes another thread had already picked up may still start.
+    // the failure, only nodes another thread had already picked up may still start. The other
+    // nodes take a millisecond (asleep): the failure is recorded a moment before the executor
+    // learns of it (the node's error is built in between), and trivial nodes on other threads
+    // could start inside that moment, which would measure the test, not the executor.
     for threads in [1, 2, 4] {
         for fail_at in [0, 1, 57, 199] {
             let events: Arc<Mutex<Vec<Option<usize>>>> = Arc::new(Mutex::new(Vec::new()));
@@ -365,6 +368,9 @@ fn after_a_failure_no_new_node_starts() {
                     TypeSpec::of::<u64>(""),
                     move |_| {
                         events.lock().unwrap().push(Some(i));
+                        if i != fail_at {
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                        }
                         if i == fail_at {
                             events.lock().unwrap().push(None);
                             return Err(hamilton_core::NodeError::Failed(
